@@ -1,0 +1,4 @@
+import { Inject } from '@nestjs/common';
+
+export const GATEHOUSE_CONFIG = Symbol('GATEHOUSE_CONFIG');
+export const InjectConfig = (): ParameterDecorator => Inject(GATEHOUSE_CONFIG);

@@ -1,0 +1,186 @@
+import * as path from 'node:path';
+import * as ipaddr from 'ipaddr.js';
+import { z } from 'zod';
+
+export const LISTENERS = ['http', 'ftp', 'sftp', 'smtp'] as const;
+export type ListenerName = (typeof LISTENERS)[number];
+
+export type DatabaseConfig =
+  | { type: 'sqlite'; path: string }
+  | { type: 'mysql'; url: string };
+
+/** Typed, validated configuration. Built once from the environment by `loadConfig`. */
+export interface GatehouseConfig {
+  host: string;
+  http: { port: number; trustedProxies: string[]; bodyLimitBytes: number };
+  ftp: { port: number; pasvPorts: { min: number; max: number }; requireTls: boolean };
+  sftp: { port: number };
+  smtp: { port: number; insecureAuth: boolean; smsDomain: string };
+  listeners: ListenerName[];
+  dataDir: string;
+  database: DatabaseConfig;
+  redisUrl: string | null;
+  rootToken: string | null;
+  pepper: string | null;
+  tls: { certFile: string; keyFile: string } | null;
+  legacyCutoff: Date;
+  allowPrivatePostbacks: boolean;
+  bcryptCost: number;
+  ban: { threshold: number; seconds: number; windowSeconds: number };
+  logLevel: 'fatal' | 'error' | 'warn' | 'info' | 'debug' | 'trace' | 'silent';
+}
+
+export class ConfigError extends Error {
+  constructor(readonly problems: string[]) {
+    super(`Invalid configuration:\n  - ${problems.join('\n  - ')}`);
+    this.name = 'ConfigError';
+  }
+}
+
+const port = z.coerce.number().int().min(0).max(65535);
+const bool = z
+  .enum(['true', 'false', '1', '0', 'yes', 'no'])
+  .transform((v) => v === 'true' || v === '1' || v === 'yes');
+const positiveInt = z.coerce.number().int().positive();
+const isoDate = z
+  .string()
+  .regex(/^\d{4}-\d{2}-\d{2}(T.*)?$/, 'expected an ISO-8601 date such as 2023-06-06')
+  .transform((v, ctx) => {
+    const d = new Date(v);
+    if (Number.isNaN(d.getTime())) {
+      ctx.addIssue({ code: z.ZodIssueCode.custom, message: 'not a valid date' });
+      return z.NEVER;
+    }
+    return d;
+  });
+const csv = z.string().transform((v) =>
+  v
+    .split(',')
+    .map((s) => s.trim())
+    .filter((s) => s.length > 0),
+);
+
+/** Raw environment schema: every variable of DESIGN.md §6, all optional. */
+const envSchema = z.object({
+  GATEHOUSE_HOST: z.string().ip().default('127.0.0.1'),
+  GATEHOUSE_HTTP_PORT: port.default(8080),
+  GATEHOUSE_FTP_PORT: port.default(2121),
+  GATEHOUSE_FTP_PASV_PORTS: z
+    .string()
+    .regex(/^\d+-\d+$/, 'expected a range such as 30000-30099')
+    .default('30000-30099')
+    .transform((v, ctx) => {
+      const [min, max] = v.split('-').map(Number) as [number, number];
+      if (min < 1 || max > 65535 || min > max) {
+        ctx.addIssue({ code: z.ZodIssueCode.custom, message: 'range must be ascending within 1-65535' });
+        return z.NEVER;
+      }
+      return { min, max };
+    }),
+  GATEHOUSE_SFTP_PORT: port.default(2222),
+  GATEHOUSE_SMTP_PORT: port.default(2525),
+  GATEHOUSE_LISTENERS: csv.default('http,ftp,sftp,smtp').pipe(z.array(z.enum(LISTENERS))),
+  GATEHOUSE_DATA_DIR: z.string().min(1).default('./data'),
+  DATABASE_URL: z
+    .string()
+    .regex(/^(sqlite:.+|mysql:\/\/.+|mariadb:\/\/.+)$/, 'expected sqlite:<path> or mysql://user:pass@host:port/db')
+    .optional(),
+  REDIS_URL: z.string().regex(/^rediss?:\/\/.+/, 'expected redis://host:port').optional(),
+  GATEHOUSE_ROOT_TOKEN: z.string().min(24, 'must be at least 24 characters').optional(),
+  GATEHOUSE_PEPPER: z.string().min(32, 'must be at least 32 characters').optional(),
+  GATEHOUSE_TLS_CERT: z.string().min(1).optional(),
+  GATEHOUSE_TLS_KEY: z.string().min(1).optional(),
+  GATEHOUSE_FTP_REQUIRE_TLS: bool.default('false'),
+  GATEHOUSE_SMTP_INSECURE_AUTH: bool.default('false'),
+  GATEHOUSE_SMS_DOMAIN: z
+    .string()
+    .regex(/^[a-z0-9]([a-z0-9-]*[a-z0-9])?(\.[a-z0-9]([a-z0-9-]*[a-z0-9])?)*$/i, 'expected a domain name')
+    .default('sms.localhost'),
+  GATEHOUSE_LEGACY_CUTOFF: isoDate.default('2023-06-06'),
+  GATEHOUSE_TRUSTED_PROXIES: csv.default('').superRefine((list, ctx) => {
+    for (const entry of list) {
+      if (!isCidrOrAddress(entry)) {
+        ctx.addIssue({ code: z.ZodIssueCode.custom, message: `"${entry}" is not a CIDR or IP address` });
+      }
+    }
+  }),
+  GATEHOUSE_ALLOW_PRIVATE_POSTBACKS: bool.default('false'),
+  GATEHOUSE_BCRYPT_COST: z.coerce.number().int().min(4).max(15).default(12),
+  GATEHOUSE_BAN_THRESHOLD: positiveInt.default(15),
+  GATEHOUSE_BAN_SECONDS: positiveInt.default(1800),
+  GATEHOUSE_BAN_WINDOW_SECONDS: positiveInt.default(1800),
+  GATEHOUSE_LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
+});
+
+function isCidrOrAddress(entry: string): boolean {
+  if (ipaddr.isValid(entry)) return true;
+  try {
+    ipaddr.parseCIDR(entry);
+    return true;
+  } catch {
+    return false;
+  }
+}
+
+/**
+ * Validates an environment map and turns it into the typed config.
+ * Throws ConfigError naming every offending variable; the process refuses to start on it.
+ */
+export function loadConfig(env: Record<string, string | undefined>): GatehouseConfig {
+  // An empty variable means "unset", as it does for most shells and compose files.
+  const cleaned = Object.fromEntries(Object.entries(env).filter(([, v]) => v !== undefined && v !== ''));
+  const parsed = envSchema.safeParse(cleaned);
+  if (!parsed.success) {
+    throw new ConfigError(parsed.error.issues.map((i) => `${i.path.join('.')}: ${i.message}`));
+  }
+  const e = parsed.data;
+  const problems: string[] = [];
+  if (Boolean(e.GATEHOUSE_TLS_CERT) !== Boolean(e.GATEHOUSE_TLS_KEY)) {
+    problems.push('GATEHOUSE_TLS_CERT / GATEHOUSE_TLS_KEY: set both or neither');
+  }
+  if (e.GATEHOUSE_FTP_REQUIRE_TLS && !e.GATEHOUSE_TLS_CERT) {
+    problems.push('GATEHOUSE_FTP_REQUIRE_TLS: needs GATEHOUSE_TLS_CERT and GATEHOUSE_TLS_KEY');
+  }
+  if (problems.length > 0) throw new ConfigError(problems);
+
+  const dataDir = path.resolve(e.GATEHOUSE_DATA_DIR);
+  return {
+    host: e.GATEHOUSE_HOST,
+    http: { port: e.GATEHOUSE_HTTP_PORT, trustedProxies: e.GATEHOUSE_TRUSTED_PROXIES, bodyLimitBytes: 1024 * 1024 },
+    ftp: { port: e.GATEHOUSE_FTP_PORT, pasvPorts: e.GATEHOUSE_FTP_PASV_PORTS, requireTls: e.GATEHOUSE_FTP_REQUIRE_TLS },
+    sftp: { port: e.GATEHOUSE_SFTP_PORT },
+    smtp: {
+      port: e.GATEHOUSE_SMTP_PORT,
+      insecureAuth: e.GATEHOUSE_SMTP_INSECURE_AUTH,
+      smsDomain: e.GATEHOUSE_SMS_DOMAIN.toLowerCase(),
+    },
+    listeners: [...new Set(e.GATEHOUSE_LISTENERS)],
+    dataDir,
+    database: parseDatabaseUrl(e.DATABASE_URL, dataDir),
+    redisUrl: e.REDIS_URL ?? null,
+    rootToken: e.GATEHOUSE_ROOT_TOKEN ?? null,
+    pepper: e.GATEHOUSE_PEPPER ?? null,
+    tls:
+      e.GATEHOUSE_TLS_CERT && e.GATEHOUSE_TLS_KEY
+        ? { certFile: e.GATEHOUSE_TLS_CERT, keyFile: e.GATEHOUSE_TLS_KEY }
+        : null,
+    legacyCutoff: e.GATEHOUSE_LEGACY_CUTOFF,
+    allowPrivatePostbacks: e.GATEHOUSE_ALLOW_PRIVATE_POSTBACKS,
+    bcryptCost: e.GATEHOUSE_BCRYPT_COST,
+    ban: {
+      threshold: e.GATEHOUSE_BAN_THRESHOLD,
+      seconds: e.GATEHOUSE_BAN_SECONDS,
+      windowSeconds: e.GATEHOUSE_BAN_WINDOW_SECONDS,
+    },
+    logLevel: e.GATEHOUSE_LOG_LEVEL,
+  };
+}
+
+function parseDatabaseUrl(url: string | undefined, dataDir: string): DatabaseConfig {
+  if (!url) return { type: 'sqlite', path: path.join(dataDir, 'gatehouse.sqlite') };
+  if (url.startsWith('sqlite:')) {
+    const file = url.slice('sqlite:'.length);
+    return { type: 'sqlite', path: file === ':memory:' ? file : path.resolve(file) };
+  }
+  return { type: 'mysql', url: url.replace(/^mariadb:/, 'mysql:') };
+}

@@ -1,0 +1,3 @@
+export * from './gatehouse-config';
+export * from './config.module';
+export * from './config.token';

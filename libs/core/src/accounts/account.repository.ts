@@ -1,0 +1,22 @@
+import { AccessScope } from '../access/actor';
+import { Page, PageRequest } from '../common/page';
+import { Account, AccountKind, AccountStatus } from './account.model';
+
+export interface AccountListFilter {
+  kind?: AccountKind;
+  parentId?: string;
+  status?: AccountStatus;
+}
+
+export interface AccountRepository {
+  insert(account: Account): Promise<void>;
+  update(account: Account): Promise<void>;
+  findById(scope: AccessScope, id: string): Promise<Account | null>;
+  /** External ids are unique across the service (they come from the provisioning system). */
+  findByExternalId(externalId: string): Promise<Account | null>;
+  list(scope: AccessScope, filter: AccountListFilter, page: PageRequest): Promise<Page<Account>>;
+  countSubAccounts(masterId: string): Promise<number>;
+  /** Deletes the account with its credentials, groups, avatars and admin tokens. Logs stay. */
+  deleteCascade(id: string): Promise<void>;
+}
+export const ACCOUNT_REPOSITORY = Symbol('AccountRepository');

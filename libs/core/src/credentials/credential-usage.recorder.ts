@@ -1,0 +1,37 @@
+import { Inject, Injectable, OnApplicationShutdown, OnModuleInit } from '@nestjs/common';
+import { CREDENTIAL_REPOSITORY, CredentialRepository } from './credential.repository';
+
+const FLUSH_INTERVAL_MS = 5_000;
+
+/**
+ * `lastUsedAt` at minute-ish precision without a write per login: uses are collected in
+ * memory and written in one statement every few seconds.
+ */
+@Injectable()
+export class CredentialUsageRecorder implements OnModuleInit, OnApplicationShutdown {
+  private pending = new Set<string>();
+  private timer: NodeJS.Timeout | null = null;
+
+  constructor(@Inject(CREDENTIAL_REPOSITORY) private readonly repo: CredentialRepository) {}
+
+  onModuleInit(): void {
+    this.timer = setInterval(() => void this.flush().catch(() => undefined), FLUSH_INTERVAL_MS);
+    this.timer.unref();
+  }
+
+  async onApplicationShutdown(): Promise<void> {
+    if (this.timer) clearInterval(this.timer);
+    await this.flush();
+  }
+
+  used(credentialId: string): void {
+    this.pending.add(credentialId);
+  }
+
+  async flush(): Promise<void> {
+    if (this.pending.size === 0) return;
+    const ids = [...this.pending];
+    this.pending = new Set();
+    await this.repo.touchLastUsed(ids, new Date());
+  }
+}

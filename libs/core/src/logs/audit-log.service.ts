@@ -1,0 +1,38 @@
+import { Inject, Injectable } from '@nestjs/common';
+import { scopeOf } from '../access/actor';
+import { newId } from '../common/ids';
+import { Page, PageRequest } from '../common/page';
+import { AdminContext, AUDIT_LOG_REPOSITORY, AuditEntry, AuditLogFilter, AuditLogRepository, auditActor } from './audit-log';
+
+export interface AuditRecord {
+  action: string;
+  targetType: AuditEntry['targetType'];
+  targetId: string;
+  accountId: string | null;
+  tenantId: string | null;
+  details?: Record<string, unknown>;
+}
+
+@Injectable()
+export class AuditLogService {
+  constructor(@Inject(AUDIT_LOG_REPOSITORY) private readonly repo: AuditLogRepository) {}
+
+  /** Written inside the caller's unit of work, so a change and its audit row land together. */
+  async record(ctx: AdminContext, record: AuditRecord): Promise<void> {
+    await this.repo.insert({
+      id: newId(),
+      at: new Date(),
+      ...auditActor(ctx),
+      accountId: record.accountId,
+      tenantId: record.tenantId,
+      action: record.action,
+      targetType: record.targetType,
+      targetId: record.targetId,
+      details: record.details ?? {},
+    });
+  }
+
+  list(ctx: AdminContext, filter: AuditLogFilter, page: PageRequest): Promise<Page<AuditEntry>> {
+    return this.repo.list(scopeOf(ctx.actor), filter, page);
+  }
+}

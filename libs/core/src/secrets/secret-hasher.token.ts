@@ -1,0 +1,1 @@
+export const SECRET_HASHER = Symbol('SecretHasher');
