@@ -1,0 +1,48 @@
+import * as fs from 'node:fs';
+import * as path from 'node:path';
+import { DataSource, DataSourceOptions } from 'typeorm';
+import { DatabaseConfig } from '@gatehouse/config';
+import { ENTITIES } from './entities';
+import { MIGRATIONS } from './migrations';
+
+export function dataSourceOptions(db: DatabaseConfig): DataSourceOptions {
+  const common = { entities: ENTITIES, migrations: MIGRATIONS, synchronize: false, migrationsRun: false, logging: false } as const;
+  if (db.type === 'sqlite') {
+    if (db.path !== ':memory:') fs.mkdirSync(path.dirname(db.path), { recursive: true });
+    return {
+      ...common,
+      type: 'better-sqlite3',
+      database: db.path,
+      // WAL lets readers proceed while a batch of log rows is written.
+      prepareDatabase: (conn: { pragma(sql: string): unknown }) => {
+        conn.pragma('journal_mode = WAL');
+        conn.pragma('synchronous = NORMAL');
+        conn.pragma('busy_timeout = 5000');
+      },
+    };
+  }
+  return {
+    ...common,
+    type: 'mysql',
+    url: db.url,
+    charset: 'utf8mb4',
+    timezone: 'Z',
+    supportBigNumbers: true,
+    bigNumberStrings: false,
+    poolSize: 20,
+  };
+}
+
+/** Opens the database and brings its schema up to date. */
+export async function openDatabase(db: DatabaseConfig): Promise<DataSource> {
+  const dataSource = new DataSource(dataSourceOptions(db));
+  await dataSource.initialize();
+  await dataSource.runMigrations({ transaction: 'each' });
+  return dataSource;
+}
+
+/** SQL the ORM would run to make the database match the entities; empty when there is no drift. */
+export async function pendingSchemaChanges(dataSource: DataSource): Promise<string[]> {
+  const sql = await dataSource.driver.createSchemaBuilder().log();
+  return sql.upQueries.map((q) => q.query);
+}

@@ -1,0 +1,64 @@
+import {
+  AccessScope,
+  AuditEntry,
+  AuditLogFilter,
+  AuditLogRepository,
+  Page,
+  PageRequest,
+  RequestLogEntry,
+  RequestLogFilter,
+  RequestLogRepository,
+  toPage,
+} from '@gatehouse/core';
+import { AuditLogEntity, RequestLogEntity } from '../entities/log.entity';
+import { TypeOrmUnitOfWork } from '../unit-of-work.typeorm';
+import { applyPage, applyScope } from './query-helpers';
+
+export class TypeOrmRequestLogRepository implements RequestLogRepository {
+  constructor(private readonly uow: TypeOrmUnitOfWork) {}
+
+  async insertMany(entries: RequestLogEntry[]): Promise<void> {
+    await this.uow.manager().getRepository(RequestLogEntity).insert(entries.map((e) => ({ ...e })));
+  }
+
+  async list(scope: AccessScope, filter: RequestLogFilter, page: PageRequest): Promise<Page<RequestLogEntry>> {
+    const qb = applyScope(this.uow.manager().getRepository(RequestLogEntity).createQueryBuilder('r'), 'r', scope);
+    if (filter.accountId) qb.andWhere('r.account_id = :accountId', { accountId: filter.accountId });
+    if (filter.credentialId) qb.andWhere('r.credential_id = :credentialId', { credentialId: filter.credentialId });
+    if (filter.channel) qb.andWhere('r.channel = :channel', { channel: filter.channel });
+    if (filter.outcome) qb.andWhere('r.outcome = :outcome', { outcome: filter.outcome });
+    if (filter.from) qb.andWhere('r.at >= :from', { from: filter.from.getTime() });
+    if (filter.to) qb.andWhere('r.at < :to', { to: filter.to.getTime() });
+    const rows = await applyPage(qb, 'r', page).getMany();
+    return toPage(
+      rows.map((r) => ({ ...r, channel: r.channel as RequestLogEntry['channel'] })),
+      page.limit,
+    );
+  }
+}
+
+export class TypeOrmAuditLogRepository implements AuditLogRepository {
+  constructor(private readonly uow: TypeOrmUnitOfWork) {}
+
+  async insert(entry: AuditEntry): Promise<void> {
+    await this.uow.manager().getRepository(AuditLogEntity).insert(entry as AuditLogEntity);
+  }
+
+  async list(scope: AccessScope, filter: AuditLogFilter, page: PageRequest): Promise<Page<AuditEntry>> {
+    const qb = applyScope(this.uow.manager().getRepository(AuditLogEntity).createQueryBuilder('l'), 'l', scope);
+    if (filter.accountId) qb.andWhere('l.account_id = :accountId', { accountId: filter.accountId });
+    if (filter.targetId) qb.andWhere('l.target_id = :targetId', { targetId: filter.targetId });
+    if (filter.action) qb.andWhere('l.action = :action', { action: filter.action });
+    if (filter.from) qb.andWhere('l.at >= :from', { from: filter.from.getTime() });
+    if (filter.to) qb.andWhere('l.at < :to', { to: filter.to.getTime() });
+    const rows = await applyPage(qb, 'l', page).getMany();
+    return toPage(
+      rows.map((r) => ({
+        ...r,
+        actorType: r.actorType as AuditEntry['actorType'],
+        targetType: r.targetType as AuditEntry['targetType'],
+      })),
+      page.limit,
+    );
+  }
+}
