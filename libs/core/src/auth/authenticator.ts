@@ -40,6 +40,7 @@ export type AuthResult =
       /** Known when the secret matched (disabled, expired, …); never for unknown/bad secrets. */
       credentialId?: string;
       accountId?: string;
+      tenantId?: string;
     };
 
 type ColdOutcome = { ok: true; snapshot: AuthSnapshot } | { ok: false; reason: 'unknown_credential' | 'bad_secret'; record?: CredentialAuthRecord };
@@ -123,7 +124,13 @@ export class Authenticator implements OnModuleDestroy {
       log(reason, principal);
       return reason === 'bad_secret'
         ? { ok: false, reason }
-        : { ok: false, reason, credentialId: principal.credentialId, accountId: principal.accountId };
+        : {
+            ok: false,
+            reason,
+            credentialId: principal.credentialId,
+            accountId: principal.accountId,
+            tenantId: principal.tenantId,
+          };
     }
     this.usage.used(principal.credentialId);
     if (req.logSuccess !== false && !principal.offTheRecord) log('ok', principal);

@@ -80,5 +80,5 @@ export class AuditLogEntity {
   peer!: string;
 
   @JsonTextColumn()
-  details!: Record<string, unknown>;
+  details!: object;
 }

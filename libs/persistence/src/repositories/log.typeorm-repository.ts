@@ -41,7 +41,7 @@ export class TypeOrmAuditLogRepository implements AuditLogRepository {
   constructor(private readonly uow: TypeOrmUnitOfWork) {}
 
   async insert(entry: AuditEntry): Promise<void> {
-    await this.uow.manager().getRepository(AuditLogEntity).insert(entry as AuditLogEntity);
+    await this.uow.manager().getRepository(AuditLogEntity).insert({ ...entry });
   }
 
   async list(scope: AccessScope, filter: AuditLogFilter, page: PageRequest): Promise<Page<AuditEntry>> {
@@ -57,6 +57,7 @@ export class TypeOrmAuditLogRepository implements AuditLogRepository {
         ...r,
         actorType: r.actorType as AuditEntry['actorType'],
         targetType: r.targetType as AuditEntry['targetType'],
+        details: r.details as Record<string, unknown>,
       })),
       page.limit,
     );

@@ -1,0 +1,2 @@
+export * from './admin-api.module';
+export * from './views/views';
