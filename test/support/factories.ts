@@ -1,0 +1,73 @@
+import { TestApp, unique } from './test-app';
+
+export interface CreatedAccount {
+  id: string;
+  body: Record<string, unknown>;
+}
+
+/** A new master account (root token), never legacy unless asked. */
+export async function createMaster(t: TestApp, extra: Record<string, unknown> = {}): Promise<CreatedAccount> {
+  const res = await t.http
+    .post('/admin/v1/accounts')
+    .set(t.auth())
+    .send({ name: unique('master'), ...extra })
+    .expect(201);
+  return { id: res.body.account.id as string, body: res.body as Record<string, unknown> };
+}
+
+export async function createSub(t: TestApp, parentId: string, token = t.rootToken): Promise<CreatedAccount> {
+  const res = await t.http
+    .post('/admin/v1/accounts')
+    .set(t.auth(token))
+    .send({ name: unique('sub'), parentId })
+    .expect(201);
+  return { id: res.body.account.id as string, body: res.body as Record<string, unknown> };
+}
+
+export async function createAdminToken(t: TestApp, accountId: string): Promise<string> {
+  const res = await t.http
+    .post(`/admin/v1/accounts/${accountId}/admin-tokens`)
+    .set(t.auth())
+    .send({ name: 'test token' })
+    .expect(201);
+  return res.body.token as string;
+}
+
+export interface IssuedCredential {
+  id: string;
+  secret: string;
+  username: string;
+  body: Record<string, any>;
+}
+
+export async function createCredential(
+  t: TestApp,
+  accountId: string,
+  input: Record<string, unknown> = {},
+  token = t.rootToken,
+): Promise<IssuedCredential> {
+  const res = await t.http
+    .post(`/admin/v1/accounts/${accountId}/credentials`)
+    .set(t.auth(token))
+    .send({ channel: 'rest', name: unique('key'), ...input })
+    .expect(201);
+  return {
+    id: res.body.credential.id as string,
+    secret: res.body.secret as string,
+    username: res.body.credential.username as string,
+    body: res.body as Record<string, any>,
+  };
+}
+
+export async function verify(
+  t: TestApp,
+  input: { channel: string; secret: string; username?: string; ip?: string },
+  token = t.rootToken,
+): Promise<{ valid: boolean; reason?: string; credentialId?: string; accountId?: string }> {
+  const res = await t.http
+    .post('/admin/v1/verify')
+    .set(t.auth(token))
+    .send({ ip: '127.0.0.1', ...input })
+    .expect(200);
+  return res.body;
+}
