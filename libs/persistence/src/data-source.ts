@@ -1,11 +1,12 @@
 import * as fs from 'node:fs';
 import * as path from 'node:path';
+import { createConnection } from 'mysql2/promise';
 import { DataSource, DataSourceOptions } from 'typeorm';
 import { DatabaseConfig } from '@gatehouse/config';
 import { ENTITIES } from './entities';
 import { MIGRATIONS } from './migrations';
 
-export function dataSourceOptions(db: DatabaseConfig): DataSourceOptions {
+export function dataSourceOptions(db: DatabaseConfig, flavour: 'mysql' | 'mariadb' = 'mysql'): DataSourceOptions {
   const common = { entities: ENTITIES, migrations: MIGRATIONS, synchronize: false, migrationsRun: false, logging: false } as const;
   if (db.type === 'sqlite') {
     if (db.path !== ':memory:') fs.mkdirSync(path.dirname(db.path), { recursive: true });
@@ -23,7 +24,7 @@ export function dataSourceOptions(db: DatabaseConfig): DataSourceOptions {
   }
   return {
     ...common,
-    type: 'mysql',
+    type: flavour,
     url: db.url,
     charset: 'utf8mb4',
     timezone: 'Z',
@@ -33,9 +34,24 @@ export function dataSourceOptions(db: DatabaseConfig): DataSourceOptions {
   };
 }
 
+/**
+ * `mysql://` URLs serve MySQL and MariaDB alike; TypeORM reads MariaDB's catalog correctly only
+ * when told it is MariaDB, so ask the server once before opening the pool.
+ */
+async function serverFlavour(url: string): Promise<'mysql' | 'mariadb'> {
+  const conn = await createConnection({ uri: url, connectTimeout: 10_000 });
+  try {
+    const [rows] = await conn.query('SELECT VERSION() AS version');
+    return /mariadb/i.test(String((rows as { version: string }[])[0]?.version)) ? 'mariadb' : 'mysql';
+  } finally {
+    await conn.end();
+  }
+}
+
 /** Opens the database and brings its schema up to date. */
 export async function openDatabase(db: DatabaseConfig): Promise<DataSource> {
-  const dataSource = new DataSource(dataSourceOptions(db));
+  const flavour = db.type === 'mysql' ? await serverFlavour(db.url) : 'mysql';
+  const dataSource = new DataSource(dataSourceOptions(db, flavour));
   await dataSource.initialize();
   await dataSource.runMigrations({ transaction: 'each' });
   return dataSource;

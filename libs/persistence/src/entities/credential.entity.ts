@@ -24,7 +24,7 @@ export class CredentialEntity {
   @Column({ type: 'varchar', length: 64 })
   username!: string;
 
-  @Column({ type: 'boolean' })
+  @Column({ type: 'boolean', width: 1 })
   enabled!: boolean;
 
   @TimestampColumn({ name: 'expires_at', nullable: true })
@@ -39,7 +39,7 @@ export class CredentialEntity {
   @Column({ name: 'postback_salt', type: 'varchar', length: 64 })
   postbackSalt!: string;
 
-  @Column({ name: 'off_the_record', type: 'boolean' })
+  @Column({ name: 'off_the_record', type: 'boolean', width: 1 })
   offTheRecord!: boolean;
 
   @Column({ type: 'varchar', length: 16 })
@@ -103,7 +103,7 @@ export class AvatarChunkEntity {
   @PrimaryColumn({ name: 'credential_id', type: 'varchar', length: 36 })
   credentialId!: string;
 
-  @PrimaryColumn({ type: 'int' })
+  @PrimaryColumn({ type: 'integer' })
   seq!: number;
 
   @Column({ name: 'content_type', type: 'varchar', length: 32 })

@@ -38,7 +38,7 @@ export class RequestLogEntity {
   @Column({ type: 'varchar', length: 16 })
   status!: string;
 
-  @Column({ name: 'duration_ms', type: 'int' })
+  @Column({ name: 'duration_ms', type: 'integer' })
   durationMs!: number;
 }
 

@@ -91,7 +91,7 @@ export class InitialSchema1764000000000 implements MigrationInterface {
         name: 'credential_avatar_chunks',
         columns: [
           id('credential_id'),
-          { name: 'seq', type: 'int', isPrimary: true },
+          { name: 'seq', type: 'integer', isPrimary: true },
           str('content_type', 32),
           { name: 'data', type: 'blob' },
           ts('updated_at'),
@@ -144,7 +144,7 @@ export class InitialSchema1764000000000 implements MigrationInterface {
           str('operation', 128),
           str('outcome', 32),
           str('status', 16),
-          { name: 'duration_ms', type: 'int' },
+          { name: 'duration_ms', type: 'integer' },
         ],
         indices: [
           new TableIndex({ name: 'idx_request_log_tenant', columnNames: ['tenant_id', 'id'] }),
