@@ -6,7 +6,7 @@ import { openDatabase } from '@gatehouse/persistence';
 async function main(): Promise<void> {
   const config = loadConfig(process.env);
   const ds = await openDatabase(config.database);
-  const applied = await ds.query(`SELECT name FROM migrations ORDER BY id`);
+  const applied = await ds.query<{ name: string }[]>(`SELECT name FROM migrations ORDER BY id`);
   process.stdout.write(`database up to date (${config.database.type}); migrations applied: ${applied.length}\n`);
   await ds.destroy();
 }

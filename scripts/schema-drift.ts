@@ -18,7 +18,9 @@ async function main(): Promise<void> {
   await ds.destroy();
   fs.rmSync(tmp, { recursive: true, force: true });
   if (pending.length > 0) {
-    process.stderr.write(`schema drift on ${config.database.type}: entities differ from migrations:\n  ${pending.join(';\n  ')}\n`);
+    process.stderr.write(
+      `schema drift on ${config.database.type}: entities differ from migrations:\n  ${pending.join(';\n  ')}\n`,
+    );
     process.exit(1);
   }
   process.stdout.write(`no schema drift on ${config.database.type}\n`);

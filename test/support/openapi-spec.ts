@@ -7,7 +7,11 @@ import { buildOpenApiDocument, createGatehouseApp } from '../../apps/server/src/
 /** The OpenAPI document of the app as built by the real bootstrap, as stable JSON text. */
 export async function generateOpenApiSpec(): Promise<string> {
   const tmp = fs.mkdtempSync(path.join(os.tmpdir(), 'gatehouse-openapi-'));
-  const config = loadConfig({ GATEHOUSE_DATA_DIR: tmp, GATEHOUSE_LOG_LEVEL: 'silent', GATEHOUSE_ROOT_TOKEN: 'x'.repeat(32) });
+  const config = loadConfig({
+    GATEHOUSE_DATA_DIR: tmp,
+    GATEHOUSE_LOG_LEVEL: 'silent',
+    GATEHOUSE_ROOT_TOKEN: 'x'.repeat(32),
+  });
   const { app } = await createGatehouseApp(config);
   try {
     return JSON.stringify(buildOpenApiDocument(app), null, 2) + '\n';

@@ -5,9 +5,7 @@ import { z } from 'zod';
 export const LISTENERS = ['http', 'ftp', 'sftp', 'smtp'] as const;
 export type ListenerName = (typeof LISTENERS)[number];
 
-export type DatabaseConfig =
-  | { type: 'sqlite'; path: string }
-  | { type: 'mysql'; url: string };
+export type DatabaseConfig = { type: 'sqlite'; path: string } | { type: 'mysql'; url: string };
 
 /** Typed, validated configuration. Built once from the environment by `loadConfig`. */
 export interface GatehouseConfig {
@@ -85,7 +83,10 @@ const envSchema = z.object({
     .string()
     .regex(/^(sqlite:.+|mysql:\/\/.+|mariadb:\/\/.+)$/, 'expected sqlite:<path> or mysql://user:pass@host:port/db')
     .optional(),
-  REDIS_URL: z.string().regex(/^rediss?:\/\/.+/, 'expected redis://host:port').optional(),
+  REDIS_URL: z
+    .string()
+    .regex(/^rediss?:\/\/.+/, 'expected redis://host:port')
+    .optional(),
   GATEHOUSE_ROOT_TOKEN: z.string().min(24, 'must be at least 24 characters').optional(),
   GATEHOUSE_PEPPER: z.string().min(32, 'must be at least 32 characters').optional(),
   GATEHOUSE_TLS_CERT: z.string().min(1).optional(),

@@ -25,7 +25,8 @@ export function loggerParams(config: GatehouseConfig): Params {
       level: config.logLevel,
       redact: { paths: REDACTED_PATHS, censor: '[redacted]' },
       genReqId: (_req: IncomingMessage) => newId(),
-      customLogLevel: (_req, res, err) => (err || res.statusCode >= 500 ? 'error' : res.statusCode >= 400 ? 'info' : 'debug'),
+      customLogLevel: (_req, res, err) =>
+        err || res.statusCode >= 500 ? 'error' : res.statusCode >= 400 ? 'info' : 'debug',
       serializers: {
         req: (req: { id: string; method: string; url: string }) => ({
           id: req.id,

@@ -17,7 +17,7 @@ export class AdminAuthGuard implements CanActivate {
     const req = context.switchToHttp().getRequest<AdminRequest>();
     const match = /^Bearer ([\x21-\x7e]{1,512})$/.exec(req.headers.authorization ?? '');
     if (!match) throw unauthorized('missing bearer token');
-    const actor = await this.tokens.authenticate(match[1]!);
+    const actor = await this.tokens.authenticate(match[1]);
     if (!actor) throw unauthorized('invalid token');
     req.adminContext = { actor, peer: requestPeer(this.peers, req) };
     return true;
@@ -25,7 +25,9 @@ export class AdminAuthGuard implements CanActivate {
 }
 
 function unauthorized(message: string): ApiError {
-  return new ApiError(401, 'unauthorized', message, undefined, { 'WWW-Authenticate': 'Bearer realm="gatehouse-admin"' });
+  return new ApiError(401, 'unauthorized', message, undefined, {
+    'WWW-Authenticate': 'Bearer realm="gatehouse-admin"',
+  });
 }
 
 /** The authenticated admin caller and its address. */

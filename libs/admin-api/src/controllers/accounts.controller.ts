@@ -1,12 +1,26 @@
 import { Body, Controller, Delete, Get, HttpCode, Param, Patch, Post, Put, Query, Res } from '@nestjs/common';
-import { ApiCreatedResponse, ApiExtraModels, ApiNoContentResponse, ApiOkResponse, ApiOperation, getSchemaPath } from '@nestjs/swagger';
+import {
+  ApiCreatedResponse,
+  ApiExtraModels,
+  ApiNoContentResponse,
+  ApiOkResponse,
+  ApiOperation,
+  getSchemaPath,
+} from '@nestjs/swagger';
 import type { Response } from 'express';
 import { AccountService, AdminContext } from '@gatehouse/core';
 import { Admin } from '../auth/admin-auth.guard';
 import { CreateAccountDto, ListAccountsQueryDto, UpdateAccountDto, UpsertAccountDto } from '../dto/account.dto';
 import { toDate } from '../dto/validators';
 import { ApiPageResponse, PageView, pageView } from '../views/page';
-import { AccountView, ChannelStateView, CreatedAccountView, accountView, channelStateView, issuedView } from '../views/views';
+import {
+  AccountView,
+  ChannelStateView,
+  CreatedAccountView,
+  accountView,
+  channelStateView,
+  issuedView,
+} from '../views/views';
 import { AdminApi } from './api-docs';
 
 @AdminApi('accounts')
@@ -27,7 +41,10 @@ export class AccountsController {
   @ApiPageResponse(AccountView)
   async list(@Admin() ctx: AdminContext, @Query() query: ListAccountsQueryDto): Promise<PageView<AccountView>> {
     const { kind, parentId, status } = query;
-    return pageView(await this.accounts.list(ctx.actor, { kind, parentId, status }, query.toPageRequest()), accountView);
+    return pageView(
+      await this.accounts.list(ctx.actor, { kind, parentId, status }, query.toPageRequest()),
+      accountView,
+    );
   }
 
   @Put('by-external-id/:externalId')
@@ -57,13 +74,19 @@ export class AccountsController {
   @Patch(':id')
   @ApiOperation({ summary: 'Rename, change externalId, suspend or reactivate' })
   @ApiOkResponse({ type: AccountView })
-  async update(@Admin() ctx: AdminContext, @Param('id') id: string, @Body() dto: UpdateAccountDto): Promise<AccountView> {
+  async update(
+    @Admin() ctx: AdminContext,
+    @Param('id') id: string,
+    @Body() dto: UpdateAccountDto,
+  ): Promise<AccountView> {
     return accountView(await this.accounts.update(ctx, id, dto));
   }
 
   @Delete(':id')
   @HttpCode(204)
-  @ApiOperation({ summary: 'Delete with its credentials, groups and admin tokens; 409 while a master has sub-accounts' })
+  @ApiOperation({
+    summary: 'Delete with its credentials, groups and admin tokens; 409 while a master has sub-accounts',
+  })
   @ApiNoContentResponse()
   async remove(@Admin() ctx: AdminContext, @Param('id') id: string): Promise<void> {
     await this.accounts.delete(ctx, id);
@@ -72,7 +95,12 @@ export class AccountsController {
   @Get(':id/channels')
   @ApiOperation({ summary: 'All five channels with whether each is active' })
   @ApiExtraModels(ChannelStateView)
-  @ApiOkResponse({ schema: { type: 'object', properties: { data: { type: 'array', items: { $ref: getSchemaPath(ChannelStateView) } } } } })
+  @ApiOkResponse({
+    schema: {
+      type: 'object',
+      properties: { data: { type: 'array', items: { $ref: getSchemaPath(ChannelStateView) } } },
+    },
+  })
   async channels(@Admin() ctx: AdminContext, @Param('id') id: string): Promise<{ data: ChannelStateView[] }> {
     return { data: (await this.accounts.channels(ctx.actor, id)).map(channelStateView) };
   }

@@ -14,7 +14,12 @@ import {
 import type { Request, Response } from 'express';
 import { AdminContext, CredentialService } from '@gatehouse/core';
 import { Admin } from '../auth/admin-auth.guard';
-import { CreateCredentialDto, ListCredentialsQueryDto, RotateCredentialDto, UpdateCredentialDto } from '../dto/credential.dto';
+import {
+  CreateCredentialDto,
+  ListCredentialsQueryDto,
+  RotateCredentialDto,
+  UpdateCredentialDto,
+} from '../dto/credential.dto';
 import { toDate } from '../dto/validators';
 import { ApiPageResponse, PageView, pageView } from '../views/page';
 import { CredentialView, ErrorBodyView, IssuedCredentialView, credentialView, issuedView } from '../views/views';
@@ -63,7 +68,11 @@ export class CredentialsController {
   @Patch('credentials/:id')
   @ApiOperation({ summary: 'Change settings; `enabled: false` blocks and ends open sessions' })
   @ApiOkResponse({ type: CredentialView })
-  async update(@Admin() ctx: AdminContext, @Param('id') id: string, @Body() dto: UpdateCredentialDto): Promise<CredentialView> {
+  async update(
+    @Admin() ctx: AdminContext,
+    @Param('id') id: string,
+    @Body() dto: UpdateCredentialDto,
+  ): Promise<CredentialView> {
     return credentialView(await this.credentials.update(ctx, id, { ...dto, expiresAt: toDate(dto.expiresAt) }));
   }
 
@@ -78,7 +87,11 @@ export class CredentialsController {
   @HttpCode(200)
   @ApiOperation({ summary: 'New secret (shown once); the old one stops now unless graceSeconds is given' })
   @ApiOkResponse({ type: IssuedCredentialView })
-  async rotate(@Admin() ctx: AdminContext, @Param('id') id: string, @Body() dto: RotateCredentialDto): Promise<IssuedCredentialView> {
+  async rotate(
+    @Admin() ctx: AdminContext,
+    @Param('id') id: string,
+    @Body() dto: RotateCredentialDto,
+  ): Promise<IssuedCredentialView> {
     return issuedView(await this.credentials.rotate(ctx, id, dto), false);
   }
 

@@ -16,7 +16,11 @@ export class GroupsController {
   @Post()
   @ApiCreatedResponse({ type: GroupView })
   @ApiConflictResponse({ type: ErrorBodyView, description: 'slug_taken' })
-  async create(@Admin() ctx: AdminContext, @Param('accountId') accountId: string, @Body() dto: CreateGroupDto): Promise<GroupView> {
+  async create(
+    @Admin() ctx: AdminContext,
+    @Param('accountId') accountId: string,
+    @Body() dto: CreateGroupDto,
+  ): Promise<GroupView> {
     return groupView(await this.groups.create(ctx, accountId, dto));
   }
 
@@ -32,7 +36,11 @@ export class GroupsController {
 
   @Get(':slug')
   @ApiOkResponse({ type: GroupView })
-  async get(@Admin() ctx: AdminContext, @Param('accountId') accountId: string, @Param('slug') slug: string): Promise<GroupView> {
+  async get(
+    @Admin() ctx: AdminContext,
+    @Param('accountId') accountId: string,
+    @Param('slug') slug: string,
+  ): Promise<GroupView> {
     return groupView(await this.groups.get(ctx.actor, accountId, slug));
   }
 
@@ -51,7 +59,11 @@ export class GroupsController {
   @HttpCode(204)
   @ApiNoContentResponse()
   @ApiConflictResponse({ type: ErrorBodyView, description: 'group_in_use: a credential is scoped to it' })
-  async remove(@Admin() ctx: AdminContext, @Param('accountId') accountId: string, @Param('slug') slug: string): Promise<void> {
+  async remove(
+    @Admin() ctx: AdminContext,
+    @Param('accountId') accountId: string,
+    @Param('slug') slug: string,
+  ): Promise<void> {
     await this.groups.delete(ctx, accountId, slug);
   }
 }

@@ -9,7 +9,10 @@ export class CreateAccountDto {
   @MaxLength(200)
   name!: string;
 
-  @ApiPropertyOptional({ enum: ['master', 'sub'], description: 'Default: `sub` when `parentId` is given or an admin token calls, else `master`' })
+  @ApiPropertyOptional({
+    enum: ['master', 'sub'],
+    description: 'Default: `sub` when `parentId` is given or an admin token calls, else `master`',
+  })
   @Optional()
   @IsIn(['master', 'sub'])
   kind?: 'master' | 'sub';

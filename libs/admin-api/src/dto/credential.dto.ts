@@ -1,6 +1,17 @@
 import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
 
-import { ArrayMaxSize, IsArray, IsBoolean, IsIn, IsInt, IsISO8601, IsString, Max, MaxLength, Min } from 'class-validator';
+import {
+  ArrayMaxSize,
+  IsArray,
+  IsBoolean,
+  IsIn,
+  IsInt,
+  IsISO8601,
+  IsString,
+  Max,
+  MaxLength,
+  Min,
+} from 'class-validator';
 import { CHANNELS, Channel, MAX_ALLOWED_CIDRS, MAX_GRACE_SECONDS } from '@gatehouse/core';
 import { PageQueryDto } from './page-query.dto';
 import { Nullable, Optional } from './validators';
@@ -71,7 +82,9 @@ export class CreateCredentialDto extends CredentialSettingsDto {
   @MaxLength(1024)
   secret?: string;
 
-  @ApiPropertyOptional({ description: 'Imported bcrypt hash (`$2a$`/`$2b$`/`$2y$`) instead of a secret (not on `rest`)' })
+  @ApiPropertyOptional({
+    description: 'Imported bcrypt hash (`$2a$`/`$2b$`/`$2y$`) instead of a secret (not on `rest`)',
+  })
   @Optional()
   @IsString()
   @MaxLength(100)
@@ -99,7 +112,12 @@ export class RotateCredentialDto {
   @MaxLength(200)
   username?: string;
 
-  @ApiPropertyOptional({ minimum: 0, maximum: MAX_GRACE_SECONDS, default: 0, description: 'How long the old secret keeps working' })
+  @ApiPropertyOptional({
+    minimum: 0,
+    maximum: MAX_GRACE_SECONDS,
+    default: 0,
+    description: 'How long the old secret keeps working',
+  })
   @Optional()
   @IsInt()
   @Min(0)
@@ -124,4 +142,3 @@ export class ListCredentialsQueryDto extends PageQueryDto {
   @IsIn(['true', 'false'])
   enabled?: 'true' | 'false';
 }
-

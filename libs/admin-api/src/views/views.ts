@@ -53,7 +53,8 @@ export class CredentialView {
   @ApiProperty({ enum: ['all', 'groups'] }) scope!: string;
   @ApiProperty({ type: [String], description: 'Group slugs of a `groups`-scoped key' }) groups!: string[];
   @ApiProperty() hasAvatar!: boolean;
-  @ApiProperty({ description: 'Last four characters of the current secret (empty for imported hashes)' }) secretHint!: string;
+  @ApiProperty({ description: 'Last four characters of the current secret (empty for imported hashes)' })
+  secretHint!: string;
   @ApiProperty({ format: 'date-time' }) createdAt!: string;
   @ApiProperty({ format: 'date-time' }) updatedAt!: string;
   @ApiProperty({ format: 'date-time', nullable: true, type: String }) rotatedAt!: string | null;
@@ -101,7 +102,10 @@ export function issuedView(i: IssuedCredential, withSigningSecret = true): Issue
 
 export class CreatedAccountView {
   @ApiProperty({ type: AccountView }) account!: AccountView;
-  @ApiProperty({ type: [IssuedCredentialView], description: 'The legacy channels, empty unless the legacy rule applies' })
+  @ApiProperty({
+    type: [IssuedCredentialView],
+    description: 'The legacy channels, empty unless the legacy rule applies',
+  })
   credentials!: IssuedCredentialView[];
 }
 

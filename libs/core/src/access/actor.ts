@@ -2,17 +2,14 @@ import { AccountKind } from '../accounts/account.model';
 
 /** Who is calling the admin API. */
 export type Actor =
-  | { type: 'root' }
-  | { type: 'admin'; tokenId: string; accountId: string; accountKind: AccountKind; tenantId: string };
+  { type: 'root' } | { type: 'admin'; tokenId: string; accountId: string; accountKind: AccountKind; tenantId: string };
 
 /**
  * The rows an actor may see. `tenant` is a master and all its subs (every row carries
  * the tenant id of its master), `account` is a single sub-account.
  */
 export type AccessScope =
-  | { type: 'all' }
-  | { type: 'tenant'; tenantId: string }
-  | { type: 'account'; accountId: string };
+  { type: 'all' } | { type: 'tenant'; tenantId: string } | { type: 'account'; accountId: string };
 
 export function scopeOf(actor: Actor): AccessScope {
   if (actor.type === 'root') return { type: 'all' };

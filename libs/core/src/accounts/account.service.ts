@@ -62,7 +62,9 @@ export class AccountService {
     const externalId = checkExternalId(input.externalId);
     const { kind, parent } = await this.placement(ctx.actor, input);
     if (input.createdAt !== undefined && ctx.actor.type !== 'root') {
-      throw DomainError.forbidden('createdAt: only the root token may set createdAt', 'forbidden', { field: 'createdAt' });
+      throw DomainError.forbidden('createdAt: only the root token may set createdAt', 'forbidden', {
+        field: 'createdAt',
+      });
     }
     const now = new Date();
     const id = newId();
@@ -162,7 +164,9 @@ export class AccountService {
       }
       await this.accounts.update(next);
       await this.audit.record(ctx, {
-        action: changed.includes('status') ? `account.${next.status === 'suspended' ? 'suspend' : 'reactivate'}` : 'account.update',
+        action: changed.includes('status')
+          ? `account.${next.status === 'suspended' ? 'suspend' : 'reactivate'}`
+          : 'account.update',
         targetType: 'account',
         targetId: id,
         accountId: id,
@@ -211,7 +215,10 @@ export class AccountService {
   }
 
   /** Where a new account goes, by who asks: root anywhere, a master under itself, a sub nowhere. */
-  private async placement(actor: Actor, input: CreateAccountInput): Promise<{ kind: AccountKind; parent: Account | null }> {
+  private async placement(
+    actor: Actor,
+    input: CreateAccountInput,
+  ): Promise<{ kind: AccountKind; parent: Account | null }> {
     if (actor.type === 'admin' && actor.accountKind === 'sub') {
       throw DomainError.forbidden('a sub-account cannot create accounts');
     }
@@ -238,7 +245,6 @@ export class AccountService {
     throw DomainError.forbidden(`${what}: only the root token or the account's master may do this`);
   }
 }
-
 
 function checkExternalId(value: string | null | undefined): string | null {
   if (value === undefined || value === null) return null;

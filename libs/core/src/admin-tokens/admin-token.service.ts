@@ -72,10 +72,20 @@ export class AdminTokenService {
     const { token, account, master } = found;
     if (account.status !== 'active' || (master && master.status !== 'active')) return null;
     await this.tokens.touchLastUsed(token.id, new Date());
-    return { type: 'admin', tokenId: token.id, accountId: account.id, accountKind: account.kind, tenantId: account.tenantId };
+    return {
+      type: 'admin',
+      tokenId: token.id,
+      accountId: account.id,
+      accountKind: account.kind,
+      tenantId: account.tenantId,
+    };
   }
 
-  async create(ctx: AdminContext, accountId: string, input: { name: string }): Promise<{ adminToken: AdminToken; token: string }> {
+  async create(
+    ctx: AdminContext,
+    accountId: string,
+    input: { name: string },
+  ): Promise<{ adminToken: AdminToken; token: string }> {
     const account = await this.accounts.findById(scopeOf(ctx.actor), accountId);
     if (!account) throw DomainError.notFound('account');
     const token = ADMIN_TOKEN_PREFIX + randomBase62(60);
@@ -122,4 +132,3 @@ export class AdminTokenService {
     });
   }
 }
-

@@ -43,7 +43,9 @@ export type AuthResult =
       tenantId?: string;
     };
 
-type ColdOutcome = { ok: true; snapshot: AuthSnapshot } | { ok: false; reason: 'unknown_credential' | 'bad_secret'; record?: CredentialAuthRecord };
+type ColdOutcome =
+  | { ok: true; snapshot: AuthSnapshot }
+  | { ok: false; reason: 'unknown_credential' | 'bad_secret'; record?: CredentialAuthRecord };
 
 /**
  * The one authenticator every listener asks. Order: ban → secret → state (enabled, expiry,
@@ -80,7 +82,10 @@ export class Authenticator implements OnModuleDestroy {
   async authenticate(req: AuthRequest): Promise<AuthResult> {
     const started = performance.now();
     const username = req.username ? req.username.trim().toLowerCase() : null;
-    const log = (outcome: string, cred?: AuthenticatedCredential | { credentialId?: string; accountId?: string; tenantId?: string }) =>
+    const log = (
+      outcome: string,
+      cred?: AuthenticatedCredential | { credentialId?: string; accountId?: string; tenantId?: string },
+    ) =>
       this.requestLog.record({
         channel: req.channel,
         credentialId: cred?.credentialId ?? null,

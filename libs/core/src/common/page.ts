@@ -35,5 +35,5 @@ export function pageRequest(cursor: string | undefined, limit: number | undefine
 export function toPage<T extends { id: string }>(rows: T[], limit: number): Page<T> {
   const hasMore = rows.length > limit;
   const data = hasMore ? rows.slice(0, limit) : rows;
-  return { data, nextCursor: hasMore ? encodeCursor(data[data.length - 1]!.id) : null };
+  return { data, nextCursor: hasMore ? encodeCursor(data[data.length - 1].id) : null };
 }

@@ -21,7 +21,12 @@ export interface CredentialRepository {
   /** Writes the mutable fields and the group links. */
   update(credential: Credential): Promise<void>;
   findById(scope: AccessScope, id: string): Promise<Credential | null>;
-  list(scope: AccessScope, accountId: string, filter: CredentialListFilter, page: PageRequest): Promise<Page<Credential>>;
+  list(
+    scope: AccessScope,
+    accountId: string,
+    filter: CredentialListFilter,
+    page: PageRequest,
+  ): Promise<Page<Credential>>;
   isUsernameTaken(channel: Channel, username: string, exceptCredentialId?: string): Promise<boolean>;
   delete(id: string): Promise<void>;
   countByChannel(accountId: string): Promise<ChannelCount[]>;

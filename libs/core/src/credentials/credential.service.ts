@@ -119,7 +119,10 @@ export class CredentialService {
     await this.uow.transaction(async () => {
       if (await this.repo.isUsernameTaken(channel, credential.username)) throw usernameTaken(credential.username);
       await this.repo.insert(credential, [secretRow]);
-      await this.audit.record(ctx, this.auditOf(credential, 'credential.create', { channel, imported: !!input.secretHash }));
+      await this.audit.record(
+        ctx,
+        this.auditOf(credential, 'credential.create', { channel, imported: !!input.secretHash }),
+      );
     });
     return {
       credential,
@@ -209,7 +212,11 @@ export class CredentialService {
     next.updatedAt = new Date();
     await this.uow.transaction(async () => {
       await this.repo.update(next);
-      const action = changed.includes('enabled') ? (next.enabled ? 'credential.enable' : 'credential.block') : 'credential.update';
+      const action = changed.includes('enabled')
+        ? next.enabled
+          ? 'credential.enable'
+          : 'credential.block'
+        : 'credential.update';
       await this.audit.record(ctx, this.auditOf(next, action, { changed }));
     });
     // Blocking ends open sessions; any other change only drops cached verdicts.
@@ -248,7 +255,10 @@ export class CredentialService {
       await this.repo.update(next);
       await this.audit.record(
         ctx,
-        this.auditOf(next, 'credential.rotate', { graceSeconds: grace, usernameChanged: username !== current.username }),
+        this.auditOf(next, 'credential.rotate', {
+          graceSeconds: grace,
+          usernameChanged: username !== current.username,
+        }),
       );
     });
     await this.changes.publish({ type: 'credential.changed', credentialId: id, endSessions: grace === 0 });
@@ -348,14 +358,19 @@ export class CredentialService {
     return validatePostbackUrl(value, this.config.allowPrivatePostbacks);
   }
 
-  private async resolveScope(accountId: string, scope: CredentialScope, slugs: string[] | undefined): Promise<GroupRef[]> {
+  private async resolveScope(
+    accountId: string,
+    scope: CredentialScope,
+    slugs: string[] | undefined,
+  ): Promise<GroupRef[]> {
     if (scope === 'all') {
       if (slugs !== undefined && slugs.length > 0) {
         throw DomainError.validation('groups', 'only a key with scope "groups" has groups');
       }
       return [];
     }
-    if (!slugs || slugs.length === 0) throw DomainError.validation('groups', 'a key with scope "groups" needs at least one group');
+    if (!slugs || slugs.length === 0)
+      throw DomainError.validation('groups', 'a key with scope "groups" needs at least one group');
     const groups = await this.groups.resolve(accountId, slugs);
     return groups.map((g) => ({ id: g.id, slug: g.slug }));
   }
@@ -377,7 +392,6 @@ export class CredentialService {
     };
   }
 }
-
 
 function usernameTaken(username: string): DomainError {
   return DomainError.conflict('username_taken', `username "${username}" is already used on this channel`, {

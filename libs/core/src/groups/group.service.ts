@@ -110,7 +110,14 @@ export class GroupService {
   }
 
   private auditOf(g: RecipientGroup, action: string, details: Record<string, unknown>) {
-    return { action, targetType: 'group' as const, targetId: g.id, accountId: g.accountId, tenantId: g.tenantId, details };
+    return {
+      action,
+      targetType: 'group' as const,
+      targetId: g.id,
+      accountId: g.accountId,
+      tenantId: g.tenantId,
+      details,
+    };
   }
 }
 

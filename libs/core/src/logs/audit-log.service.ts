@@ -2,7 +2,14 @@ import { Inject, Injectable } from '@nestjs/common';
 import { scopeOf } from '../access/actor';
 import { newId } from '../common/ids';
 import { Page, PageRequest } from '../common/page';
-import { AdminContext, AUDIT_LOG_REPOSITORY, AuditEntry, AuditLogFilter, AuditLogRepository, auditActor } from './audit-log';
+import {
+  AdminContext,
+  AUDIT_LOG_REPOSITORY,
+  AuditEntry,
+  AuditLogFilter,
+  AuditLogRepository,
+  auditActor,
+} from './audit-log';
 
 export interface AuditRecord {
   action: string;

@@ -39,7 +39,12 @@ export class RequestLogService implements OnModuleInit, OnApplicationShutdown {
       this.queue.shift();
       this.dropped++;
     }
-    this.queue.push({ ...entry, id: newId(), at: entry.at ?? new Date(), username: entry.username?.slice(0, 64) ?? null });
+    this.queue.push({
+      ...entry,
+      id: newId(),
+      at: entry.at ?? new Date(),
+      username: entry.username?.slice(0, 64) ?? null,
+    });
   }
 
   /** Writes everything queued so far (tests call it to read their own rows back). */

@@ -40,9 +40,9 @@ export function canonicalCidr(entry: string): string | null {
 function networkAddress(addr: IpAddress, prefix: number): IpAddress {
   const bytes = addr.toByteArray();
   for (let bit = prefix; bit < bytes.length * 8; bit++) {
-    bytes[bit >> 3]! &= ~(0x80 >> (bit & 7));
+    bytes[bit >> 3] &= ~(0x80 >> (bit & 7));
   }
-  return ipaddr.fromByteArray(bytes) as IpAddress;
+  return ipaddr.fromByteArray(bytes);
 }
 
 /** Validates and canonicalises a whole list; the error names every bad entry. */

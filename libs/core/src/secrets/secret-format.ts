@@ -12,9 +12,7 @@ export function generateSecret(channel: Channel): string {
 /** True when the string has the exact shape of a secret generated for this channel. */
 export function hasGeneratedShape(channel: Channel, secret: string): boolean {
   const prefix = SECRET_PREFIX[channel];
-  return (
-    secret.length === GENERATED_SECRET_LENGTH && secret.startsWith(prefix) && GENERATED_BODY.test(secret.slice(4))
-  );
+  return secret.length === GENERATED_SECRET_LENGTH && secret.startsWith(prefix) && GENERATED_BODY.test(secret.slice(4));
 }
 
 /** True when it looks like a generated secret of any channel (custom secrets may not). */

@@ -1,6 +1,11 @@
 import { AccountEntity } from './account.entity';
 import { AdminTokenEntity, SettingEntity } from './admin-token.entity';
-import { AvatarChunkEntity, CredentialEntity, CredentialGroupEntity, CredentialSecretEntity } from './credential.entity';
+import {
+  AvatarChunkEntity,
+  CredentialEntity,
+  CredentialGroupEntity,
+  CredentialSecretEntity,
+} from './credential.entity';
 import { RecipientGroupEntity } from './group.entity';
 import { AuditLogEntity, RequestLogEntity } from './log.entity';
 

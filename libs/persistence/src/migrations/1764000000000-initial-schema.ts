@@ -2,7 +2,12 @@ import { MigrationInterface, QueryRunner, Table, TableColumnOptions, TableIndex 
 
 // Written with TypeORM's schema API rather than raw SQL so the same history runs on SQLite and MySQL.
 const id = (name = 'id'): TableColumnOptions => ({ name, type: 'varchar', length: '36', isPrimary: true });
-const ref = (name: string, nullable = false): TableColumnOptions => ({ name, type: 'varchar', length: '36', isNullable: nullable });
+const ref = (name: string, nullable = false): TableColumnOptions => ({
+  name,
+  type: 'varchar',
+  length: '36',
+  isNullable: nullable,
+});
 const str = (name: string, length: number, nullable = false): TableColumnOptions => ({
   name,
   type: 'varchar',
@@ -65,14 +70,25 @@ export class InitialSchema1764000000000 implements MigrationInterface {
         indices: [
           new TableIndex({ name: 'idx_credentials_account', columnNames: ['account_id'] }),
           new TableIndex({ name: 'idx_credentials_tenant', columnNames: ['tenant_id'] }),
-          new TableIndex({ name: 'uq_credentials_channel_username', columnNames: ['channel', 'username'], isUnique: true }),
+          new TableIndex({
+            name: 'uq_credentials_channel_username',
+            columnNames: ['channel', 'username'],
+            isUnique: true,
+          }),
         ],
       }),
     );
     await q.createTable(
       new Table({
         name: 'credential_secrets',
-        columns: [id(), ref('credential_id'), str('hash', 255), str('lookup_key', 64, true), ts('expires_at', true), ts('created_at')],
+        columns: [
+          id(),
+          ref('credential_id'),
+          str('hash', 255),
+          str('lookup_key', 64, true),
+          ts('expires_at', true),
+          ts('created_at'),
+        ],
         indices: [
           new TableIndex({ name: 'idx_credential_secrets_credential', columnNames: ['credential_id'] }),
           new TableIndex({ name: 'uq_credential_secrets_lookup', columnNames: ['lookup_key'], isUnique: true }),
@@ -101,9 +117,21 @@ export class InitialSchema1764000000000 implements MigrationInterface {
     await q.createTable(
       new Table({
         name: 'recipient_groups',
-        columns: [id(), ref('account_id'), ref('tenant_id'), str('slug', 63), str('name', 100), ts('created_at'), ts('updated_at')],
+        columns: [
+          id(),
+          ref('account_id'),
+          ref('tenant_id'),
+          str('slug', 63),
+          str('name', 100),
+          ts('created_at'),
+          ts('updated_at'),
+        ],
         indices: [
-          new TableIndex({ name: 'uq_recipient_groups_account_slug', columnNames: ['account_id', 'slug'], isUnique: true }),
+          new TableIndex({
+            name: 'uq_recipient_groups_account_slug',
+            columnNames: ['account_id', 'slug'],
+            isUnique: true,
+          }),
         ],
       }),
     );

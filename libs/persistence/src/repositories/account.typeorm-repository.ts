@@ -1,7 +1,12 @@
 import { Account, AccessScope, AccountListFilter, AccountRepository, Page, PageRequest, toPage } from '@gatehouse/core';
 import { AccountEntity } from '../entities/account.entity';
 import { AdminTokenEntity } from '../entities/admin-token.entity';
-import { AvatarChunkEntity, CredentialEntity, CredentialGroupEntity, CredentialSecretEntity } from '../entities/credential.entity';
+import {
+  AvatarChunkEntity,
+  CredentialEntity,
+  CredentialGroupEntity,
+  CredentialSecretEntity,
+} from '../entities/credential.entity';
 import { RecipientGroupEntity } from '../entities/group.entity';
 import { TypeOrmUnitOfWork } from '../unit-of-work.typeorm';
 import { applyPage, applyScope } from './query-helpers';
@@ -48,19 +53,39 @@ export class TypeOrmAccountRepository implements AccountRepository {
 
   async deleteCascade(id: string): Promise<void> {
     const em = this.uow.manager();
-    const credentialIds = (await em.getRepository(CredentialEntity).find({ select: { id: true }, where: { accountId: id } })).map(
-      (c) => c.id,
-    );
-    const groupIds = (await em.getRepository(RecipientGroupEntity).find({ select: { id: true }, where: { accountId: id } })).map(
-      (g) => g.id,
-    );
+    const credentialIds = (
+      await em.getRepository(CredentialEntity).find({ select: { id: true }, where: { accountId: id } })
+    ).map((c) => c.id);
+    const groupIds = (
+      await em.getRepository(RecipientGroupEntity).find({ select: { id: true }, where: { accountId: id } })
+    ).map((g) => g.id);
     for (const chunk of chunks(credentialIds, 500)) {
-      await em.createQueryBuilder().delete().from(CredentialSecretEntity).where('credential_id IN (:...ids)', { ids: chunk }).execute();
-      await em.createQueryBuilder().delete().from(CredentialGroupEntity).where('credential_id IN (:...ids)', { ids: chunk }).execute();
-      await em.createQueryBuilder().delete().from(AvatarChunkEntity).where('credential_id IN (:...ids)', { ids: chunk }).execute();
+      await em
+        .createQueryBuilder()
+        .delete()
+        .from(CredentialSecretEntity)
+        .where('credential_id IN (:...ids)', { ids: chunk })
+        .execute();
+      await em
+        .createQueryBuilder()
+        .delete()
+        .from(CredentialGroupEntity)
+        .where('credential_id IN (:...ids)', { ids: chunk })
+        .execute();
+      await em
+        .createQueryBuilder()
+        .delete()
+        .from(AvatarChunkEntity)
+        .where('credential_id IN (:...ids)', { ids: chunk })
+        .execute();
     }
     for (const chunk of chunks(groupIds, 500)) {
-      await em.createQueryBuilder().delete().from(CredentialGroupEntity).where('group_id IN (:...ids)', { ids: chunk }).execute();
+      await em
+        .createQueryBuilder()
+        .delete()
+        .from(CredentialGroupEntity)
+        .where('group_id IN (:...ids)', { ids: chunk })
+        .execute();
     }
     await em.getRepository(CredentialEntity).delete({ accountId: id });
     await em.getRepository(RecipientGroupEntity).delete({ accountId: id });

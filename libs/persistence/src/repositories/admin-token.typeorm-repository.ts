@@ -31,7 +31,9 @@ export class TypeOrmAdminTokenRepository implements AdminTokenRepository {
     return row ? toModel(row) : null;
   }
 
-  async findByLookupKey(lookupKey: string): Promise<{ token: AdminToken; account: Account; master: Account | null } | null> {
+  async findByLookupKey(
+    lookupKey: string,
+  ): Promise<{ token: AdminToken; account: Account; master: Account | null } | null> {
     const row = await this.repo.findOne({ where: { lookupKey } });
     if (!row) return null;
     const accounts = await this.uow

@@ -15,7 +15,12 @@ import {
   toPage,
 } from '@gatehouse/core';
 import { AccountEntity } from '../entities/account.entity';
-import { AvatarChunkEntity, CredentialEntity, CredentialGroupEntity, CredentialSecretEntity } from '../entities/credential.entity';
+import {
+  AvatarChunkEntity,
+  CredentialEntity,
+  CredentialGroupEntity,
+  CredentialSecretEntity,
+} from '../entities/credential.entity';
 import { RecipientGroupEntity } from '../entities/group.entity';
 import { TypeOrmUnitOfWork } from '../unit-of-work.typeorm';
 import { applyPage, applyScope, containsPattern } from './query-helpers';
@@ -51,11 +56,18 @@ export class TypeOrmCredentialRepository implements CredentialRepository {
   async findById(scope: AccessScope, id: string): Promise<Credential | null> {
     const qb = this.credentials.createQueryBuilder('c').where('c.id = :id', { id });
     const row = await applyScope(qb, 'c', scope).getOne();
-    return row ? (await this.hydrate([row]))[0]! : null;
+    return row ? (await this.hydrate([row]))[0] : null;
   }
 
-  async list(scope: AccessScope, accountId: string, filter: CredentialListFilter, page: PageRequest): Promise<Page<Credential>> {
-    const qb = applyScope(this.credentials.createQueryBuilder('c'), 'c', scope).andWhere('c.account_id = :accountId', { accountId });
+  async list(
+    scope: AccessScope,
+    accountId: string,
+    filter: CredentialListFilter,
+    page: PageRequest,
+  ): Promise<Page<Credential>> {
+    const qb = applyScope(this.credentials.createQueryBuilder('c'), 'c', scope).andWhere('c.account_id = :accountId', {
+      accountId,
+    });
     if (filter.channel) qb.andWhere('c.channel = :channel', { channel: filter.channel });
     if (filter.enabled !== undefined) qb.andWhere('c.enabled = :enabled', { enabled: filter.enabled });
     if (filter.q) qb.andWhere("LOWER(c.name) LIKE :q ESCAPE '\\'", { q: containsPattern(filter.q) });
@@ -133,12 +145,14 @@ export class TypeOrmCredentialRepository implements CredentialRepository {
   }
 
   async getAvatar(credentialId: string): Promise<Avatar | null> {
-    const rows = await this.em.getRepository(AvatarChunkEntity).find({ where: { credentialId }, order: { seq: 'ASC' } });
+    const rows = await this.em
+      .getRepository(AvatarChunkEntity)
+      .find({ where: { credentialId }, order: { seq: 'ASC' } });
     if (rows.length === 0) return null;
     return {
-      contentType: rows[0]!.contentType as Avatar['contentType'],
+      contentType: rows[0].contentType as Avatar['contentType'],
       data: Buffer.concat(rows.map((r) => Buffer.from(r.data))),
-      updatedAt: rows[0]!.updatedAt,
+      updatedAt: rows[0].updatedAt,
     };
   }
 
@@ -167,9 +181,11 @@ export class TypeOrmCredentialRepository implements CredentialRepository {
     const [credential] = await this.hydrate([row], false);
     const secrets = await this.listSecrets(row.id);
     const accountIds = [...new Set([row.accountId, row.tenantId])];
-    const accounts = await this.em.getRepository(AccountEntity).find({ select: { id: true, status: true }, where: { id: In(accountIds) } });
+    const accounts = await this.em
+      .getRepository(AccountEntity)
+      .find({ select: { id: true, status: true }, where: { id: In(accountIds) } });
     const accountActive = accountIds.every((id) => accounts.some((a) => a.id === id && a.status === 'active'));
-    return { credential: credential!, secrets, accountActive };
+    return { credential: credential, secrets, accountActive };
   }
 
   /** Adds group refs and the avatar flag to a batch of rows with two queries. */
@@ -263,5 +279,12 @@ function secretToEntity(s: CredentialSecret): CredentialSecretEntity {
 }
 
 function secretToModel(e: CredentialSecretEntity): CredentialSecret {
-  return { id: e.id, credentialId: e.credentialId, hash: e.hash, lookupKey: e.lookupKey, expiresAt: e.expiresAt, createdAt: e.createdAt };
+  return {
+    id: e.id,
+    credentialId: e.credentialId,
+    hash: e.hash,
+    lookupKey: e.lookupKey,
+    expiresAt: e.expiresAt,
+    createdAt: e.createdAt,
+  };
 }

@@ -35,6 +35,9 @@ export class TypeOrmGroupRepository implements GroupRepository {
   async list(accountId: string, page: PageRequest): Promise<Page<RecipientGroup>> {
     const qb = this.repo.createQueryBuilder('g').where('g.account_id = :accountId', { accountId });
     const rows = await applyPage(qb, 'g', page).getMany();
-    return toPage(rows.map((r) => ({ ...r })), page.limit);
+    return toPage(
+      rows.map((r) => ({ ...r })),
+      page.limit,
+    );
   }
 }

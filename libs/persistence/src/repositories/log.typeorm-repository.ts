@@ -18,7 +18,10 @@ export class TypeOrmRequestLogRepository implements RequestLogRepository {
   constructor(private readonly uow: TypeOrmUnitOfWork) {}
 
   async insertMany(entries: RequestLogEntry[]): Promise<void> {
-    await this.uow.manager().getRepository(RequestLogEntity).insert(entries.map((e) => ({ ...e })));
+    await this.uow
+      .manager()
+      .getRepository(RequestLogEntity)
+      .insert(entries.map((e) => ({ ...e })));
   }
 
   async list(scope: AccessScope, filter: RequestLogFilter, page: PageRequest): Promise<Page<RequestLogEntry>> {
@@ -41,7 +44,10 @@ export class TypeOrmAuditLogRepository implements AuditLogRepository {
   constructor(private readonly uow: TypeOrmUnitOfWork) {}
 
   async insert(entry: AuditEntry): Promise<void> {
-    await this.uow.manager().getRepository(AuditLogEntity).insert({ ...entry });
+    await this.uow
+      .manager()
+      .getRepository(AuditLogEntity)
+      .insert({ ...entry });
   }
 
   async list(scope: AccessScope, filter: AuditLogFilter, page: PageRequest): Promise<Page<AuditEntry>> {

@@ -22,7 +22,11 @@ export function applyScope<T extends ObjectLiteral>(
 }
 
 /** Keyset pagination over time-ordered ids; fetches one extra row to know if there is more. */
-export function applyPage<T extends ObjectLiteral>(qb: SelectQueryBuilder<T>, alias: string, page: PageRequest): SelectQueryBuilder<T> {
+export function applyPage<T extends ObjectLiteral>(
+  qb: SelectQueryBuilder<T>,
+  alias: string,
+  page: PageRequest,
+): SelectQueryBuilder<T> {
   if (page.afterId) qb.andWhere(`${alias}.id > :afterId`, { afterId: page.afterId });
   return qb.orderBy(`${alias}.id`, 'ASC').take(page.limit + 1);
 }

@@ -89,7 +89,7 @@ export function resolveError(err: unknown, errorId: string): ResolvedError {
     const response = err.getResponse();
     const message =
       typeof response === 'object' && response !== null && 'message' in response
-        ? String((response as { message: unknown }).message)
+        ? String(response.message)
         : err.message;
     return {
       status,

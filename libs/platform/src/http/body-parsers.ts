@@ -17,7 +17,9 @@ export interface BodyParserRoute {
 export function bodyParsingMiddleware(routes: BodyParserRoute[]): RequestHandler {
   const logger = new Logger('BodyParser');
   return (req: Request, res: Response, next: NextFunction) => {
-    const route = routes.find((r) => (typeof r.path === 'string' ? req.path.startsWith(r.path) : r.path.test(req.path)));
+    const route = routes.find((r) =>
+      typeof r.path === 'string' ? req.path.startsWith(r.path) : r.path.test(req.path),
+    );
     if (!route) return next();
     route.parser(req, res, (err?: unknown) => (err ? sendError(res, err, logger) : next()));
   };

@@ -9,7 +9,10 @@ export class PeerAddressResolver {
   private readonly trusted: CidrAllowlist | null;
 
   constructor(trustedProxies: string[]) {
-    this.trusted = trustedProxies.length > 0 ? new CidrAllowlist(canonicalCidrList(trustedProxies, 'GATEHOUSE_TRUSTED_PROXIES')) : null;
+    this.trusted =
+      trustedProxies.length > 0
+        ? new CidrAllowlist(canonicalCidrList(trustedProxies, 'GATEHOUSE_TRUSTED_PROXIES'))
+        : null;
   }
 
   resolve(socketAddress: string | undefined, forwardedFor?: string | string[]): string {
@@ -20,7 +23,7 @@ export class PeerAddressResolver {
       .map((h) => h.trim())
       .filter((h) => h.length > 0);
     for (let i = hops.length - 1; i >= 0; i--) {
-      const hop = hops[i]!;
+      const hop = hops[i];
       if (!parseIp(hop)) return direct; // garbage in the header: trust nothing of it
       const addr = normalizePeerAddress(hop);
       if (!this.trusted.allows(addr) || i === 0) return addr;
