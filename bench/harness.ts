@@ -1,0 +1,106 @@
+import * as fs from 'node:fs';
+import * as os from 'node:os';
+import * as path from 'node:path';
+import { randomBytes } from 'node:crypto';
+import autocannon from 'autocannon';
+import { NestExpressApplication } from '@nestjs/platform-express';
+import { loadConfig } from '@gatehouse/config';
+import { createGatehouseApp } from '../apps/server/src/bootstrap';
+
+export interface BenchApp {
+  app: NestExpressApplication;
+  url: string;
+  rootToken: string;
+  close(): Promise<void>;
+}
+
+/** The real service on a free loopback port, SQLite in a temp dir, logs off, default bcrypt cost. */
+export async function startBenchApp(env: Record<string, string> = {}): Promise<BenchApp> {
+  const dataDir = fs.mkdtempSync(path.join(os.tmpdir(), 'gatehouse-bench-'));
+  const rootToken = `root-${randomBytes(24).toString('hex')}`;
+  const config = loadConfig({
+    GATEHOUSE_DATA_DIR: dataDir,
+    GATEHOUSE_ROOT_TOKEN: rootToken,
+    GATEHOUSE_LOG_LEVEL: 'silent',
+    // The bench hammers from one address; keep the brute-force defence out of the numbers.
+    GATEHOUSE_BAN_THRESHOLD: '1000000000',
+    ...env,
+  });
+  const { app } = await createGatehouseApp(config);
+  await app.listen(0, '127.0.0.1');
+  const { port } = app.getHttpServer().address() as { port: number };
+  return {
+    app,
+    url: `http://127.0.0.1:${port}`,
+    rootToken,
+    close: async () => {
+      await app.close();
+      fs.rmSync(dataDir, { recursive: true, force: true });
+    },
+  };
+}
+
+export interface Measurement {
+  name: string;
+  rps: number;
+  p50: number;
+  p99: number;
+  errors: number;
+}
+
+export interface LoadSpec {
+  name: string;
+  url: string;
+  method?: 'GET' | 'POST';
+  headers?: Record<string, string>;
+  /** Fixed body, or one made per request (e.g. cycling through many keys). */
+  body?: string | (() => string);
+  /** Runs in this process right before each request is sent (e.g. clearing a cache). */
+  beforeEach?: () => void;
+  /** Status every response must have; anything else counts as an error. */
+  expectStatus: number;
+  durationSeconds: number;
+  connections: number;
+}
+
+export async function measure(spec: LoadSpec): Promise<Measurement> {
+  let bad = 0;
+  const result = await autocannon({
+    url: spec.url,
+    method: spec.method ?? 'GET',
+    headers: spec.headers,
+    connections: spec.connections,
+    duration: spec.durationSeconds,
+    requests: [
+      {
+        setupRequest: (req) => {
+          spec.beforeEach?.();
+          const body = typeof spec.body === 'function' ? spec.body() : spec.body;
+          return body === undefined ? req : { ...req, body };
+        },
+        onResponse: (status) => {
+          if (status !== spec.expectStatus) bad++;
+        },
+      },
+    ],
+  });
+  return {
+    name: spec.name,
+    rps: result.requests.average,
+    p50: result.latency.p50,
+    p99: result.latency.p99,
+    errors: bad + result.errors + result.timeouts + result.non2xx,
+  };
+}
+
+export function table(rows: Measurement[], baseline: Measurement): string {
+  const lines = [
+    '| scenario | req/s | p50 ms | p99 ms | errors | ratio to baseline |',
+    '|---|---:|---:|---:|---:|---:|',
+    ...rows.map(
+      (r) =>
+        `| ${r.name} | ${r.rps.toFixed(0)} | ${r.p50.toFixed(1)} | ${r.p99.toFixed(1)} | ${r.errors} | ${(r.rps / baseline.rps).toFixed(2)} |`,
+    ),
+  ];
+  return lines.join('\n');
+}

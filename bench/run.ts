@@ -1,0 +1,92 @@
+import 'reflect-metadata';
+import * as os from 'node:os';
+import { Authenticator } from '@gatehouse/core';
+import { Measurement, measure, startBenchApp, table } from './harness';
+
+/**
+ * `npm run bench`: one process, one run. The unauthenticated baseline (GET /health) and every
+ * authenticated scenario are measured back to back against the same server, so the ratios
+ * compare like with like. Not part of `npm test`.
+ */
+const DURATION = Number(process.env.BENCH_SECONDS ?? 5);
+const CONNECTIONS = Number(process.env.BENCH_CONNECTIONS ?? 10);
+const DISTINCT_KEYS = Number(process.env.BENCH_KEYS ?? 10_000);
+
+async function main(): Promise<void> {
+  const bench = await startBenchApp();
+  const admin = { Authorization: `Bearer ${bench.rootToken}`, 'Content-Type': 'application/json' };
+  const post = async (path: string, body: unknown): Promise<any> => {
+    const res = await fetch(bench.url + path, { method: 'POST', headers: admin, body: JSON.stringify(body) });
+    if (!res.ok) throw new Error(`${path}: ${res.status} ${await res.text()}`);
+    return res.json();
+  };
+
+  const account = (await post('/admin/v1/accounts', { name: 'bench' })).account.id as string;
+  const hot = await post(`/admin/v1/accounts/${account}/credentials`, { channel: 'rest', name: 'hot' });
+  const custom = await post(`/admin/v1/accounts/${account}/credentials`, {
+    channel: 'http',
+    name: 'custom',
+    username: 'bench-http',
+    secret: 'a-custom-secret-of-the-old-kind',
+  });
+  process.stderr.write(`creating ${DISTINCT_KEYS} keys…\n`);
+  const keys: string[] = [];
+  for (let i = 0; i < DISTINCT_KEYS; i++) {
+    keys.push((await post(`/admin/v1/accounts/${account}/credentials`, { channel: 'rest', name: `k${i}` })).secret);
+  }
+
+  const cache = bench.app.get(Authenticator).cache;
+  const verify = (body: () => string, name: string, beforeEach?: () => void) =>
+    measure({
+      name,
+      url: `${bench.url}/admin/v1/verify`,
+      method: 'POST',
+      headers: admin,
+      body,
+      beforeEach,
+      expectStatus: 200,
+      durationSeconds: DURATION,
+      connections: CONNECTIONS,
+    });
+  const hotBody = JSON.stringify({ channel: 'rest', secret: hot.secret, ip: '127.0.0.1' });
+  const customBody = JSON.stringify({ channel: 'http', username: 'bench-http', secret: 'a-custom-secret-of-the-old-kind', ip: '127.0.0.1' });
+  let next = 0;
+  const cycling = () => JSON.stringify({ channel: 'rest', secret: keys[next++ % keys.length], ip: '127.0.0.1' });
+
+  // Warm the JIT and the caches before measuring anything.
+  await measure({ name: 'warm-up', url: `${bench.url}/health`, expectStatus: 200, durationSeconds: 2, connections: CONNECTIONS });
+  const rows: Measurement[] = [];
+  const baseline = await measure({
+    name: 'GET /health (no auth, baseline)',
+    url: `${bench.url}/health`,
+    expectStatus: 200,
+    durationSeconds: DURATION,
+    connections: CONNECTIONS,
+  });
+  rows.push(baseline);
+  rows.push(await verify(() => hotBody, 'verify: one hot generated key (warm)'));
+  rows.push(await verify(cycling, `verify: ${DISTINCT_KEYS} distinct generated keys, round-robin (first uses are cold)`));
+  rows.push(await verify(() => customBody, 'verify: custom bcrypt secret (warm)'));
+  rows.push(
+    await verify(() => hotBody, 'verify: generated key, cache dropped per request (cold)', () =>
+      cache.invalidateCredential(hot.credential.id),
+    ),
+  );
+  rows.push(
+    await verify(() => customBody, 'verify: custom bcrypt secret, cache dropped per request (cold)', () =>
+      cache.invalidateCredential(custom.credential.id),
+    ),
+  );
+
+  process.stdout.write(
+    `\nGatehouse benchmark — ${new Date().toISOString()}, node ${process.version}, ${os.cpus().length} cores, ` +
+      `${DURATION}s per scenario, ${CONNECTIONS} connections, SQLite, bcrypt cost 12\n\n`,
+  );
+  process.stdout.write(table(rows, baseline) + '\n');
+  await bench.close();
+}
+
+main().catch((err: unknown) => {
+  process.stderr.write(`bench failed: ${err instanceof Error ? err.stack : String(err)}\n`);
+  process.exit(1);
+});
