@@ -132,7 +132,12 @@ export function loadConfig(env: Record<string, string | undefined>): GatehouseCo
   const cleaned = Object.fromEntries(Object.entries(env).filter(([, v]) => v !== undefined && v !== ''));
   const parsed = envSchema.safeParse(cleaned);
   if (!parsed.success) {
-    throw new ConfigError(parsed.error.issues.map((i) => `${i.path.join('.')}: ${i.message}`));
+    throw new ConfigError(
+      parsed.error.issues.map((i) => {
+        const [variable, ...item] = i.path;
+        return `${String(variable)}: ${i.message}${item.length > 0 ? ` (item ${item.join('.')})` : ''}`;
+      }),
+    );
   }
   const e = parsed.data;
   const problems: string[] = [];
