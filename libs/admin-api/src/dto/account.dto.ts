@@ -5,8 +5,8 @@ import { Nullable, Optional } from './validators';
 
 export class CreateAccountDto {
   @ApiProperty({ minLength: 1, maxLength: 100, example: 'Acme Ltd' })
-  @IsString()
   @MaxLength(200)
+  @IsString()
   name!: string;
 
   @ApiPropertyOptional({
@@ -19,14 +19,14 @@ export class CreateAccountDto {
 
   @ApiPropertyOptional({ description: 'The master of a new sub-account' })
   @Optional()
-  @IsString()
   @MaxLength(64)
+  @IsString()
   parentId?: string;
 
   @ApiPropertyOptional({ nullable: true, maxLength: 128, description: 'Unique id from the provisioning system' })
   @Nullable()
-  @IsString()
   @MaxLength(200)
+  @IsString()
   externalId?: string | null;
 
   @ApiPropertyOptional({ enum: ['active', 'suspended'], default: 'active' })
@@ -45,14 +45,14 @@ export class UpsertAccountDto extends CreateAccountDto {}
 export class UpdateAccountDto {
   @ApiPropertyOptional({ minLength: 1, maxLength: 100 })
   @Optional()
-  @IsString()
   @MaxLength(200)
+  @IsString()
   name?: string;
 
   @ApiPropertyOptional({ nullable: true, maxLength: 128 })
   @Nullable()
-  @IsString()
   @MaxLength(200)
+  @IsString()
   externalId?: string | null;
 
   @ApiPropertyOptional({ enum: ['active', 'suspended'], description: 'Root, or the master of a sub-account' })
@@ -69,8 +69,8 @@ export class ListAccountsQueryDto extends PageQueryDto {
 
   @ApiPropertyOptional()
   @Optional()
-  @IsString()
   @MaxLength(64)
+  @IsString()
   parentId?: string;
 
   @ApiPropertyOptional({ enum: ['active', 'suspended'] })

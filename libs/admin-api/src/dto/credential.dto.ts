@@ -29,16 +29,16 @@ class CredentialSettingsDto {
 
   @ApiPropertyOptional({ type: [String], maxItems: MAX_ALLOWED_CIDRS, example: ['203.0.113.0/24', '2001:db8::/32'] })
   @Optional()
-  @IsArray()
-  @ArrayMaxSize(MAX_ALLOWED_CIDRS)
-  @IsString({ each: true })
   @MaxLength(64, { each: true })
+  @IsString({ each: true })
+  @ArrayMaxSize(MAX_ALLOWED_CIDRS)
+  @IsArray()
   allowedCidrs?: string[];
 
   @ApiPropertyOptional({ nullable: true, example: 'https://example.com/gatehouse/events' })
   @Nullable()
-  @IsString()
   @MaxLength(4096)
+  @IsString()
   postbackUrl?: string | null;
 
   @ApiPropertyOptional({ default: false, description: 'Successful requests are not written to the request log' })
@@ -53,10 +53,10 @@ class CredentialSettingsDto {
 
   @ApiPropertyOptional({ type: [String], description: 'Group slugs; only with scope `groups`' })
   @Optional()
-  @IsArray()
-  @ArrayMaxSize(100)
-  @IsString({ each: true })
   @MaxLength(63, { each: true })
+  @IsString({ each: true })
+  @ArrayMaxSize(100)
+  @IsArray()
   groups?: string[];
 }
 
@@ -66,50 +66,50 @@ export class CreateCredentialDto extends CredentialSettingsDto {
   channel!: Channel;
 
   @ApiProperty({ minLength: 1, maxLength: 100, example: 'Billing system' })
-  @IsString()
   @MaxLength(200)
+  @IsString()
   name!: string;
 
   @ApiPropertyOptional({ description: 'Custom login id (not on `rest`): 3–64 of `A-Za-z0-9._@+-`' })
   @Optional()
-  @IsString()
   @MaxLength(200)
+  @IsString()
   username?: string;
 
   @ApiPropertyOptional({ description: 'Custom secret (not on `rest`), 12–128 characters; omitted = generated' })
   @Optional()
-  @IsString()
   @MaxLength(1024)
+  @IsString()
   secret?: string;
 
   @ApiPropertyOptional({
     description: 'Imported bcrypt hash (`$2a$`/`$2b$`/`$2y$`) instead of a secret (not on `rest`)',
   })
   @Optional()
-  @IsString()
   @MaxLength(100)
+  @IsString()
   secretHash?: string;
 }
 
 export class UpdateCredentialDto extends CredentialSettingsDto {
   @ApiPropertyOptional({ minLength: 1, maxLength: 100 })
   @Optional()
-  @IsString()
   @MaxLength(200)
+  @IsString()
   name?: string;
 }
 
 export class RotateCredentialDto {
   @ApiPropertyOptional({ description: 'Custom new secret (not on `rest`); omitted = generated' })
   @Optional()
-  @IsString()
   @MaxLength(1024)
+  @IsString()
   secret?: string;
 
   @ApiPropertyOptional({ description: 'New username (not on `rest`); takes effect at once, grace or not' })
   @Optional()
-  @IsString()
   @MaxLength(200)
+  @IsString()
   username?: string;
 
   @ApiPropertyOptional({
@@ -119,9 +119,9 @@ export class RotateCredentialDto {
     description: 'How long the old secret keeps working',
   })
   @Optional()
-  @IsInt()
-  @Min(0)
   @Max(MAX_GRACE_SECONDS)
+  @Min(0)
+  @IsInt()
   graceSeconds?: number;
 }
 
@@ -133,8 +133,8 @@ export class ListCredentialsQueryDto extends PageQueryDto {
 
   @ApiPropertyOptional({ description: 'Name contains (case-insensitive)' })
   @Optional()
-  @IsString()
   @MaxLength(100)
+  @IsString()
   q?: string;
 
   @ApiPropertyOptional({ enum: ['true', 'false'] })

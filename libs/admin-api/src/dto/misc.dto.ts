@@ -6,34 +6,34 @@ import { Optional } from './validators';
 
 export class CreateGroupDto {
   @ApiProperty({ pattern: '^[a-z0-9][a-z0-9-]{0,62}$', example: 'vip-customers' })
-  @IsString()
   @MaxLength(100)
+  @IsString()
   slug!: string;
 
   @ApiProperty({ minLength: 1, maxLength: 100, example: 'VIP customers' })
-  @IsString()
   @MaxLength(200)
+  @IsString()
   name!: string;
 }
 
 export class UpdateGroupDto {
   @ApiPropertyOptional({ pattern: '^[a-z0-9][a-z0-9-]{0,62}$' })
   @Optional()
-  @IsString()
   @MaxLength(100)
+  @IsString()
   slug?: string;
 
   @ApiPropertyOptional({ minLength: 1, maxLength: 100 })
   @Optional()
-  @IsString()
   @MaxLength(200)
+  @IsString()
   name?: string;
 }
 
 export class CreateAdminTokenDto {
   @ApiProperty({ minLength: 1, maxLength: 100, example: 'provisioning script' })
-  @IsString()
   @MaxLength(200)
+  @IsString()
   name!: string;
 }
 
@@ -44,13 +44,13 @@ export class VerifyDto {
 
   @ApiPropertyOptional({ description: 'Omit for a bare bearer key' })
   @Optional()
-  @IsString()
   @MaxLength(256)
+  @IsString()
   username?: string;
 
   @ApiProperty()
-  @IsString()
   @MaxLength(1024)
+  @IsString()
   secret!: string;
 
   @ApiProperty({ description: "The client's address as the gateway saw it", example: '203.0.113.7' })
@@ -71,16 +71,16 @@ class TimeRangeQueryDto extends PageQueryDto {
 
   @ApiPropertyOptional()
   @Optional()
-  @IsString()
   @MaxLength(64)
+  @IsString()
   accountId?: string;
 }
 
 export class RequestLogQueryDto extends TimeRangeQueryDto {
   @ApiPropertyOptional()
   @Optional()
-  @IsString()
   @MaxLength(64)
+  @IsString()
   credentialId?: string;
 
   @ApiPropertyOptional({ enum: CHANNELS })
@@ -90,21 +90,21 @@ export class RequestLogQueryDto extends TimeRangeQueryDto {
 
   @ApiPropertyOptional({ enum: ['ok', ...AUTH_FAILURE_REASONS], description: '`ok` or a failure code' })
   @Optional()
-  @IsString()
   @MaxLength(32)
+  @IsString()
   outcome?: string;
 }
 
 export class AuditLogQueryDto extends TimeRangeQueryDto {
   @ApiPropertyOptional({ description: 'Id of the changed account, credential, group or admin token' })
   @Optional()
-  @IsString()
   @MaxLength(64)
+  @IsString()
   targetId?: string;
 
   @ApiPropertyOptional({ example: 'credential.rotate' })
   @Optional()
-  @IsString()
   @MaxLength(64)
+  @IsString()
   action?: string;
 }

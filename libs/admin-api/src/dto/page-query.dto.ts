@@ -7,16 +7,16 @@ import { Optional } from './validators';
 export class PageQueryDto {
   @ApiPropertyOptional({ description: 'Opaque cursor: `nextCursor` of the previous page' })
   @Optional()
-  @IsString()
   @MaxLength(200)
+  @IsString()
   cursor?: string;
 
   @ApiPropertyOptional({ minimum: 1, maximum: MAX_PAGE_LIMIT, default: 50 })
   @Optional()
   @Type(() => Number)
-  @IsInt()
-  @Min(1)
   @Max(MAX_PAGE_LIMIT)
+  @Min(1)
+  @IsInt()
   limit?: number;
 
   toPageRequest(): PageRequest {

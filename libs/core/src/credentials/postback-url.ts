@@ -28,7 +28,11 @@ export function validatePostbackUrl(value: string, allowPrivate: boolean): strin
 }
 
 export function isPrivateTarget(hostname: string): boolean {
-  const host = hostname.replace(/^\[|\]$/g, '').toLowerCase();
+  // Brackets of IPv6 literals and the trailing dot of a fully qualified name (`localhost.`) go.
+  const host = hostname
+    .replace(/^\[|\]$/g, '')
+    .replace(/\.+$/, '')
+    .toLowerCase();
   if (host === 'localhost' || host.endsWith('.localhost') || host.endsWith('.local') || host.endsWith('.internal')) {
     return true;
   }

@@ -1,6 +1,6 @@
 import * as ipaddr from 'ipaddr.js';
 import { DomainError } from '../common/domain-error';
-import { IpAddress, parseIp, unmap } from './ip';
+import { IpAddress, isStrictIpv6, parseIp, unmap } from './ip';
 
 export const MAX_ALLOWED_CIDRS = 100;
 
@@ -20,7 +20,7 @@ export function canonicalCidr(entry: string): string | null {
 
   let addr: IpAddress | null = null;
   if (/^[0-9.]+$/.test(addrText)) addr = parseIp(addrText);
-  else if (addrText.includes(':') && !addrText.includes('%') && ipaddr.IPv6.isValid(addrText)) {
+  else if (isStrictIpv6(addrText)) {
     addr = ipaddr.IPv6.parse(addrText); // keep mapped form here; prefix is adjusted below
   }
   if (!addr) return null;

@@ -1,0 +1,659 @@
+import { Channel } from '../channels/channel';
+import { newId } from '../common/ids';
+import { Credential, CredentialAuthRecord, CredentialSecret } from '../credentials/credential.model';
+import { CredentialRepository } from '../credentials/credential.repository';
+import { InProcessChangeNotifier } from '../events/change-notifier';
+import { canonicalCidrList } from '../network/cidr-allowlist';
+import { generateSecret, generateUsername, secretHint } from '../secrets/secret-format';
+import { SecretHasher } from '../secrets/secret-hasher';
+import { AuthRequest, Authenticator } from './authenticator';
+import { InMemoryPeerBanList } from './peer-ban-list';
+
+const PEPPER = 'authenticator-spec-pepper-0123456789abcdef';
+const PEER = '203.0.113.7';
+
+/** The two lookups the authenticator uses, over an in-memory list of records; counts every call. */
+class FakeCredentialRepository implements Pick<CredentialRepository, 'findAuthByUsername' | 'findAuthByLookupKey'> {
+  readonly records: CredentialAuthRecord[] = [];
+  calls = 0;
+
+  add(record: CredentialAuthRecord): CredentialAuthRecord {
+    this.records.push(record);
+    return record;
+  }
+
+  findAuthByUsername(channel: Channel, username: string): Promise<CredentialAuthRecord | null> {
+    this.calls++;
+    const found = this.records.find((r) => r.credential.channel === channel && r.credential.username === username);
+    return Promise.resolve(found ? structuredClone(found) : null);
+  }
+
+  findAuthByLookupKey(lookupKey: string): Promise<CredentialAuthRecord | null> {
+    this.calls++;
+    const found = this.records.find((r) => r.secrets.some((s) => s.lookupKey === lookupKey));
+    return Promise.resolve(found ? structuredClone(found) : null);
+  }
+}
+
+const hasher = new SecretHasher(PEPPER, 4);
+
+function setup(policy = { threshold: 15, seconds: 1800, windowSeconds: 1800 }) {
+  const repo = new FakeCredentialRepository();
+  const bans = new InMemoryPeerBanList(policy);
+  const notifier = new InProcessChangeNotifier();
+  const requestLog = { record: jest.fn() };
+  const usage = { used: jest.fn() };
+  const auth = new Authenticator(
+    repo as unknown as CredentialRepository,
+    hasher,
+    bans,
+    notifier,
+    requestLog as any,
+    usage as any,
+  );
+  return { repo, bans, notifier, requestLog, usage, auth };
+}
+
+function credentialOf(channel: Channel, overrides: Partial<Credential> = {}): Credential {
+  const now = new Date();
+  return {
+    id: newId(),
+    accountId: 'acc-1',
+    tenantId: 'tenant-1',
+    channel,
+    name: 'test',
+    username: generateUsername(channel),
+    enabled: true,
+    expiresAt: null,
+    allowedCidrs: [],
+    postbackUrl: null,
+    postbackSalt: 'salt',
+    offTheRecord: false,
+    scope: 'all',
+    groups: [],
+    secretHint: '',
+    hasAvatar: false,
+    createdAt: now,
+    updatedAt: now,
+    rotatedAt: null,
+    lastUsedAt: null,
+    ...overrides,
+  };
+}
+
+function generatedSecretRow(credentialId: string, secret: string, expiresAt: Date | null = null): CredentialSecret {
+  const { hash, lookupKey } = hasher.hashGenerated(secret);
+  return { id: newId(), credentialId, hash, lookupKey, expiresAt, createdAt: new Date() };
+}
+
+async function customSecretRow(
+  credentialId: string,
+  secret: string,
+  expiresAt: Date | null = null,
+): Promise<CredentialSecret> {
+  return {
+    id: newId(),
+    credentialId,
+    hash: await hasher.hashCustom(secret),
+    lookupKey: null,
+    expiresAt,
+    createdAt: new Date(),
+  };
+}
+
+/** A stored credential with one generated secret. */
+function withGenerated(
+  repo: FakeCredentialRepository,
+  channel: Channel,
+  overrides: Partial<Credential> = {},
+  accountActive = true,
+): { record: CredentialAuthRecord; secret: string } {
+  const secret = generateSecret(channel);
+  const credential = credentialOf(channel, { secretHint: secretHint(secret), ...overrides });
+  const record = repo.add({ credential, secrets: [generatedSecretRow(credential.id, secret)], accountActive });
+  return { record, secret };
+}
+
+function req(channel: Channel, username: string | null, secret: string, extra: Partial<AuthRequest> = {}): AuthRequest {
+  return { channel, username, secret, peer: PEER, operation: `${channel}.login`, ...extra };
+}
+
+describe('Authenticator', () => {
+  describe('success', () => {
+    it('authenticates username + generated secret and returns the principal', async () => {
+      const { repo, auth, usage, requestLog } = setup();
+      const { record, secret } = withGenerated(repo, 'ftp');
+      const result = await auth.authenticate(req('ftp', record.credential.username, secret));
+      expect(result).toEqual({
+        ok: true,
+        credential: {
+          credentialId: record.credential.id,
+          accountId: 'acc-1',
+          tenantId: 'tenant-1',
+          channel: 'ftp',
+          username: record.credential.username,
+          offTheRecord: false,
+          scope: 'all',
+          groups: [],
+          postbackUrl: null,
+        },
+      });
+      expect(usage.used).toHaveBeenCalledWith(record.credential.id);
+      expect(requestLog.record).toHaveBeenCalledTimes(1);
+      expect(requestLog.record).toHaveBeenCalledWith(
+        expect.objectContaining({
+          channel: 'ftp',
+          credentialId: record.credential.id,
+          accountId: 'acc-1',
+          peer: PEER,
+          operation: 'ftp.login',
+          outcome: 'ok',
+          status: 'accepted',
+        }),
+      );
+    });
+
+    it('usernames are matched case-insensitively and trimmed', async () => {
+      const { repo, auth } = setup();
+      const { record, secret } = withGenerated(repo, 'http', { username: 'legacy.client' });
+      await expect(auth.authenticate(req('http', '  Legacy.Client ', secret))).resolves.toMatchObject({
+        ok: true,
+        credential: { credentialId: record.credential.id },
+      });
+    });
+
+    it('authenticates username + custom (bcrypt) secret', async () => {
+      const { repo, auth } = setup();
+      const credential = credentialOf('email', { username: 'mailer' });
+      repo.add({
+        credential,
+        secrets: [await customSecretRow(credential.id, 'a custom passphrase')],
+        accountActive: true,
+      });
+      await expect(auth.authenticate(req('email', 'mailer', 'a custom passphrase'))).resolves.toMatchObject({
+        ok: true,
+      });
+      await expect(auth.authenticate(req('email', 'mailer', 'a custom passphrasE'))).resolves.toEqual({
+        ok: false,
+        reason: 'bad_secret',
+      });
+    });
+
+    it('authenticates a bare bearer generated key', async () => {
+      const { repo, auth, usage } = setup();
+      const { record, secret } = withGenerated(repo, 'rest');
+      await expect(auth.authenticate(req('rest', null, secret))).resolves.toMatchObject({
+        ok: true,
+        credential: { credentialId: record.credential.id, channel: 'rest' },
+      });
+      expect(usage.used).toHaveBeenCalledWith(record.credential.id);
+    });
+
+    it('a bearer secret that is not generated-shaped is unknown without a lookup', async () => {
+      const { repo, auth } = setup();
+      await expect(auth.authenticate(req('rest', null, 'some-random-password'))).resolves.toEqual({
+        ok: false,
+        reason: 'unknown_credential',
+      });
+      expect(repo.calls).toBe(0);
+    });
+  });
+
+  describe('failures', () => {
+    it('unknown username → unknown_credential, logged without a credential', async () => {
+      const { auth, requestLog, usage } = setup();
+      await expect(auth.authenticate(req('ftp', 'nobody', generateSecret('ftp')))).resolves.toEqual({
+        ok: false,
+        reason: 'unknown_credential',
+      });
+      expect(requestLog.record).toHaveBeenCalledWith(
+        expect.objectContaining({
+          outcome: 'unknown_credential',
+          status: 'refused',
+          credentialId: null,
+          username: 'nobody',
+        }),
+      );
+      expect(usage.used).not.toHaveBeenCalled();
+    });
+
+    it('unknown bearer key → unknown_credential', async () => {
+      const { repo, auth } = setup();
+      withGenerated(repo, 'rest');
+      await expect(auth.authenticate(req('rest', null, generateSecret('rest')))).resolves.toEqual({
+        ok: false,
+        reason: 'unknown_credential',
+      });
+    });
+
+    it('wrong secret → bad_secret; the caller learns no ids, the log names the credential', async () => {
+      const { repo, auth, requestLog, usage } = setup();
+      const { record } = withGenerated(repo, 'ftp');
+      const result = await auth.authenticate(req('ftp', record.credential.username, generateSecret('ftp')));
+      expect(result).toEqual({ ok: false, reason: 'bad_secret' });
+      expect(requestLog.record).toHaveBeenCalledWith(
+        expect.objectContaining({ outcome: 'bad_secret', credentialId: record.credential.id }),
+      );
+      expect(usage.used).not.toHaveBeenCalled();
+    });
+
+    it('a custom-shaped wrong secret on a generated credential → bad_secret', async () => {
+      const { repo, auth } = setup();
+      const { record } = withGenerated(repo, 'ftp');
+      await expect(auth.authenticate(req('ftp', record.credential.username, 'not the right one'))).resolves.toEqual({
+        ok: false,
+        reason: 'bad_secret',
+      });
+    });
+
+    it('a key of another channel is unknown_credential (bearer and username forms)', async () => {
+      const { repo, auth } = setup();
+      const http = withGenerated(repo, 'http');
+      await expect(auth.authenticate(req('rest', null, http.secret))).resolves.toEqual({
+        ok: false,
+        reason: 'unknown_credential',
+      });
+      await expect(auth.authenticate(req('ftp', http.record.credential.username, http.secret))).resolves.toEqual({
+        ok: false,
+        reason: 'unknown_credential',
+      });
+      // ...while it still works on its own channel
+      await expect(auth.authenticate(req('http', http.record.credential.username, http.secret))).resolves.toMatchObject(
+        {
+          ok: true,
+        },
+      );
+    });
+
+    it('disabled → disabled, with the ids', async () => {
+      const { repo, auth, usage } = setup();
+      const { record, secret } = withGenerated(repo, 'http', { enabled: false });
+      await expect(auth.authenticate(req('http', record.credential.username, secret))).resolves.toEqual({
+        ok: false,
+        reason: 'disabled',
+        credentialId: record.credential.id,
+        accountId: 'acc-1',
+        tenantId: 'tenant-1',
+      });
+      expect(usage.used).not.toHaveBeenCalled();
+    });
+
+    it('expired → expired; not yet expired → ok', async () => {
+      const { repo, auth } = setup();
+      const past = withGenerated(repo, 'http', { expiresAt: new Date(Date.now() - 1000) });
+      const future = withGenerated(repo, 'http', { expiresAt: new Date(Date.now() + 60_000) });
+      await expect(auth.authenticate(req('http', past.record.credential.username, past.secret))).resolves.toMatchObject(
+        {
+          ok: false,
+          reason: 'expired',
+        },
+      );
+      await expect(
+        auth.authenticate(req('http', future.record.credential.username, future.secret)),
+      ).resolves.toMatchObject({ ok: true });
+    });
+
+    it('suspended account → account_suspended', async () => {
+      const { repo, auth } = setup();
+      const { secret } = withGenerated(repo, 'rest', {}, false);
+      await expect(auth.authenticate(req('rest', null, secret))).resolves.toMatchObject({
+        ok: false,
+        reason: 'account_suspended',
+      });
+    });
+
+    it('peer outside allowedCidrs → ip_not_allowed; inside (also IPv4-mapped) → ok', async () => {
+      const { repo, auth } = setup();
+      const { record, secret } = withGenerated(repo, 'webservice', { allowedCidrs: canonicalCidrList(['10.0.0.0/8']) });
+      const u = record.credential.username;
+      await expect(auth.authenticate(req('webservice', u, secret, { peer: '11.0.0.1' }))).resolves.toMatchObject({
+        ok: false,
+        reason: 'ip_not_allowed',
+        credentialId: record.credential.id,
+      });
+      await expect(auth.authenticate(req('webservice', u, secret, { peer: '10.1.2.3' }))).resolves.toMatchObject({
+        ok: true,
+      });
+      await expect(auth.authenticate(req('webservice', u, secret, { peer: '::ffff:10.1.2.3' }))).resolves.toMatchObject(
+        {
+          ok: true,
+        },
+      );
+    });
+
+    it('a wrong secret never reveals state: disabled credential + wrong secret is bad_secret', async () => {
+      const { repo, auth } = setup();
+      const { record } = withGenerated(repo, 'http', { enabled: false });
+      await expect(auth.authenticate(req('http', record.credential.username, generateSecret('http')))).resolves.toEqual(
+        {
+          ok: false,
+          reason: 'bad_secret',
+        },
+      );
+    });
+  });
+
+  describe('bans', () => {
+    it('bans a peer after enough failures and answers banned before any repository call', async () => {
+      const { repo, auth, requestLog } = setup();
+      const { record, secret } = withGenerated(repo, 'ftp');
+      // unknown usernames score 2: 7 × 2 = 14, then one wrong secret (1) → 15
+      for (let i = 0; i < 7; i++) {
+        await expect(auth.authenticate(req('ftp', `nobody${i}`, generateSecret('ftp')))).resolves.toMatchObject({
+          reason: 'unknown_credential',
+        });
+      }
+      await expect(
+        auth.authenticate(req('ftp', record.credential.username, generateSecret('ftp'))),
+      ).resolves.toMatchObject({
+        reason: 'bad_secret',
+      });
+      const callsBefore = repo.calls;
+      const result = await auth.authenticate(req('ftp', record.credential.username, secret));
+      expect(result).toMatchObject({ ok: false, reason: 'banned' });
+      expect(result.ok === false && result.retryAfterSeconds).toBeGreaterThan(1790);
+      expect(result.ok === false && result.retryAfterSeconds).toBeLessThanOrEqual(1800);
+      expect(repo.calls).toBe(callsBefore);
+      expect(requestLog.record).toHaveBeenLastCalledWith(expect.objectContaining({ outcome: 'banned' }));
+      // another peer is unaffected
+      await expect(
+        auth.authenticate(req('ftp', record.credential.username, secret, { peer: '198.51.100.1' })),
+      ).resolves.toMatchObject({ ok: true });
+    });
+
+    it('state failures (disabled) do not count towards a ban', async () => {
+      const { repo, auth } = setup({ threshold: 2, seconds: 60, windowSeconds: 60 });
+      const { record, secret } = withGenerated(repo, 'http', { enabled: false });
+      for (let i = 0; i < 5; i++) {
+        await expect(auth.authenticate(req('http', record.credential.username, secret))).resolves.toMatchObject({
+          reason: 'disabled',
+        });
+      }
+    });
+
+    it('a ban also stops a warm (cached) credential', async () => {
+      const { repo, auth } = setup({ threshold: 2, seconds: 60, windowSeconds: 60 });
+      const { secret } = withGenerated(repo, 'rest');
+      await expect(auth.authenticate(req('rest', null, secret))).resolves.toMatchObject({ ok: true });
+      await auth.authenticate(req('ftp', 'nobody', generateSecret('ftp'))); // score 2 → banned
+      await expect(auth.authenticate(req('rest', null, secret))).resolves.toMatchObject({ reason: 'banned' });
+    });
+  });
+
+  describe('rotation grace', () => {
+    it('a rotated-out secret whose grace is over → bad_secret; still in grace → ok', async () => {
+      const { repo, auth } = setup();
+      const credential = credentialOf('http');
+      const current = generateSecret('http');
+      const expiredOld = generateSecret('http');
+      const graceOld = generateSecret('http');
+      repo.add({
+        credential,
+        secrets: [
+          generatedSecretRow(credential.id, expiredOld, new Date(Date.now() - 1000)),
+          generatedSecretRow(credential.id, graceOld, new Date(Date.now() + 60_000)),
+          generatedSecretRow(credential.id, current),
+        ],
+        accountActive: true,
+      });
+      const u = credential.username;
+      await expect(auth.authenticate(req('http', u, expiredOld))).resolves.toEqual({ ok: false, reason: 'bad_secret' });
+      await expect(auth.authenticate(req('http', u, graceOld))).resolves.toMatchObject({ ok: true });
+      await expect(auth.authenticate(req('http', u, current))).resolves.toMatchObject({ ok: true });
+    });
+
+    it('applies to bearer keys too', async () => {
+      const { repo, auth } = setup();
+      const credential = credentialOf('rest');
+      const expiredOld = generateSecret('rest');
+      const graceOld = generateSecret('rest');
+      repo.add({
+        credential,
+        secrets: [
+          generatedSecretRow(credential.id, expiredOld, new Date(Date.now() - 1000)),
+          generatedSecretRow(credential.id, graceOld, new Date(Date.now() + 60_000)),
+        ],
+        accountActive: true,
+      });
+      await expect(auth.authenticate(req('rest', null, expiredOld))).resolves.toMatchObject({ ok: false });
+      await expect(auth.authenticate(req('rest', null, graceOld))).resolves.toMatchObject({ ok: true });
+    });
+
+    it('a custom secret in grace that runs out while cached stops working', async () => {
+      const { repo, auth } = setup();
+      const credential = credentialOf('ftp', { username: 'grace-user' });
+      repo.add({
+        credential,
+        secrets: [await customSecretRow(credential.id, 'old custom secret', new Date(Date.now() + 60_000))],
+        accountActive: true,
+      });
+      const nowSpy = jest.spyOn(Date, 'now');
+      try {
+        await expect(auth.authenticate(req('ftp', 'grace-user', 'old custom secret'))).resolves.toMatchObject({
+          ok: true,
+        });
+        const later = Date.now() + 61_000;
+        nowSpy.mockReturnValue(later);
+        await expect(auth.authenticate(req('ftp', 'grace-user', 'old custom secret'))).resolves.toEqual({
+          ok: false,
+          reason: 'bad_secret',
+        });
+      } finally {
+        nowSpy.mockRestore();
+      }
+    });
+  });
+
+  describe('warm cache', () => {
+    it('a second identical call does not hit the repository', async () => {
+      const { repo, auth } = setup();
+      const { record, secret } = withGenerated(repo, 'ftp');
+      await expect(auth.authenticate(req('ftp', record.credential.username, secret))).resolves.toMatchObject({
+        ok: true,
+      });
+      expect(repo.calls).toBe(1);
+      await expect(auth.authenticate(req('ftp', record.credential.username, secret))).resolves.toMatchObject({
+        ok: true,
+      });
+      expect(repo.calls).toBe(1);
+    });
+
+    it('a different secret for the same user is not served from the cache', async () => {
+      const { repo, auth } = setup();
+      const { record, secret } = withGenerated(repo, 'ftp');
+      await auth.authenticate(req('ftp', record.credential.username, secret));
+      await expect(auth.authenticate(req('ftp', record.credential.username, generateSecret('ftp')))).resolves.toEqual({
+        ok: false,
+        reason: 'bad_secret',
+      });
+      expect(repo.calls).toBe(2);
+    });
+
+    it('a credential.changed event drops the cached verdict; the next call hits the repository', async () => {
+      const { repo, auth, notifier } = setup();
+      const { record, secret } = withGenerated(repo, 'ftp');
+      await auth.authenticate(req('ftp', record.credential.username, secret));
+      await auth.authenticate(req('ftp', record.credential.username, secret));
+      expect(repo.calls).toBe(1);
+      await notifier.publish({ type: 'credential.changed', credentialId: record.credential.id, endSessions: false });
+      await expect(auth.authenticate(req('ftp', record.credential.username, secret))).resolves.toMatchObject({
+        ok: true,
+      });
+      expect(repo.calls).toBe(2);
+    });
+
+    it('a change event for another credential keeps the cached verdict', async () => {
+      const { repo, auth, notifier } = setup();
+      const { record, secret } = withGenerated(repo, 'ftp');
+      await auth.authenticate(req('ftp', record.credential.username, secret));
+      await notifier.publish({ type: 'credential.changed', credentialId: newId(), endSessions: true });
+      await auth.authenticate(req('ftp', record.credential.username, secret));
+      expect(repo.calls).toBe(1);
+    });
+
+    it('after a block event the new state is seen at once', async () => {
+      const { repo, auth, notifier } = setup();
+      const { record, secret } = withGenerated(repo, 'rest');
+      await expect(auth.authenticate(req('rest', null, secret))).resolves.toMatchObject({ ok: true });
+      record.credential.enabled = false;
+      await notifier.publish({ type: 'credential.changed', credentialId: record.credential.id, endSessions: true });
+      await expect(auth.authenticate(req('rest', null, secret))).resolves.toMatchObject({
+        ok: false,
+        reason: 'disabled',
+      });
+    });
+
+    it('an account.changed event drops the verdicts of every listed credential', async () => {
+      const { repo, auth, notifier } = setup();
+      const { record, secret } = withGenerated(repo, 'rest');
+      await auth.authenticate(req('rest', null, secret));
+      record.accountActive = false;
+      await notifier.publish({
+        type: 'account.changed',
+        accountId: 'acc-1',
+        credentialIds: [record.credential.id],
+        endSessions: true,
+      });
+      await expect(auth.authenticate(req('rest', null, secret))).resolves.toMatchObject({
+        ok: false,
+        reason: 'account_suspended',
+      });
+      expect(repo.calls).toBe(2);
+    });
+
+    it('onModuleDestroy unsubscribes from change events', async () => {
+      const { repo, auth, notifier } = setup();
+      const { record, secret } = withGenerated(repo, 'rest');
+      await auth.authenticate(req('rest', null, secret));
+      auth.onModuleDestroy();
+      await notifier.publish({ type: 'credential.changed', credentialId: record.credential.id, endSessions: true });
+      await auth.authenticate(req('rest', null, secret));
+      expect(repo.calls).toBe(1);
+    });
+  });
+
+  describe('request log', () => {
+    it('a failed login is logged even for an off-the-record credential; a successful one is not', async () => {
+      const { repo, auth, requestLog, usage } = setup();
+      const { record, secret } = withGenerated(repo, 'http', { offTheRecord: true });
+      const u = record.credential.username;
+
+      await expect(auth.authenticate(req('http', u, generateSecret('http')))).resolves.toMatchObject({ ok: false });
+      expect(requestLog.record).toHaveBeenCalledTimes(1);
+      expect(requestLog.record).toHaveBeenCalledWith(
+        expect.objectContaining({ outcome: 'bad_secret', credentialId: record.credential.id }),
+      );
+
+      requestLog.record.mockClear();
+      await expect(auth.authenticate(req('http', u, secret))).resolves.toMatchObject({
+        ok: true,
+        credential: { offTheRecord: true },
+      });
+      expect(requestLog.record).not.toHaveBeenCalled();
+      expect(usage.used).toHaveBeenCalledWith(record.credential.id);
+    });
+
+    it('a state failure of an off-the-record credential is logged', async () => {
+      const { repo, auth, requestLog } = setup();
+      const { record, secret } = withGenerated(repo, 'http', { offTheRecord: true, enabled: false });
+      await auth.authenticate(req('http', record.credential.username, secret));
+      expect(requestLog.record).toHaveBeenCalledWith(expect.objectContaining({ outcome: 'disabled' }));
+    });
+
+    it('logSuccess:false suppresses the success row but not failure rows', async () => {
+      const { repo, auth, requestLog, usage } = setup();
+      const { record, secret } = withGenerated(repo, 'rest');
+      await expect(auth.authenticate(req('rest', null, secret, { logSuccess: false }))).resolves.toMatchObject({
+        ok: true,
+      });
+      expect(requestLog.record).not.toHaveBeenCalled();
+      expect(usage.used).toHaveBeenCalledWith(record.credential.id);
+
+      await auth.authenticate(req('rest', null, generateSecret('rest'), { logSuccess: false }));
+      expect(requestLog.record).toHaveBeenCalledWith(expect.objectContaining({ outcome: 'unknown_credential' }));
+    });
+
+    it('never writes the secret into the log row', async () => {
+      const { repo, auth, requestLog } = setup();
+      const { record, secret } = withGenerated(repo, 'ftp');
+      await auth.authenticate(req('ftp', record.credential.username, secret));
+      await auth.authenticate(req('ftp', record.credential.username, secret + 'x'));
+      await auth.authenticate(req('ftp', 'nobody', secret));
+      expect(requestLog.record).toHaveBeenCalledTimes(3);
+      for (const [row] of requestLog.record.mock.calls) expect(JSON.stringify(row)).not.toContain(secret);
+    });
+  });
+
+  describe('timing', () => {
+    it('unknown username + non-generated-shape secret burns a bcrypt (slow=true)', async () => {
+      const { auth } = setup();
+      const burn = jest.spyOn(hasher, 'burn');
+      try {
+        await expect(auth.authenticate(req('ftp', 'nobody', 'a custom-looking password'))).resolves.toMatchObject({
+          reason: 'unknown_credential',
+        });
+        expect(burn).toHaveBeenCalledTimes(1);
+        expect(burn).toHaveBeenCalledWith(true, 'a custom-looking password');
+      } finally {
+        burn.mockRestore();
+      }
+    });
+
+    it('unknown username + generated-shape secret burns only an HMAC (slow=false)', async () => {
+      const { auth } = setup();
+      const secret = generateSecret('ftp');
+      const burn = jest.spyOn(hasher, 'burn');
+      try {
+        await auth.authenticate(req('ftp', 'nobody', secret));
+        expect(burn).toHaveBeenCalledTimes(1);
+        expect(burn).toHaveBeenCalledWith(false, secret);
+      } finally {
+        burn.mockRestore();
+      }
+    });
+
+    it('a generated-shape secret of ANOTHER channel counts as non-generated: slow burn', async () => {
+      const { auth } = setup();
+      const secret = generateSecret('rest');
+      const burn = jest.spyOn(hasher, 'burn');
+      try {
+        await auth.authenticate(req('ftp', 'nobody', secret));
+        expect(burn).toHaveBeenCalledWith(true, secret);
+      } finally {
+        burn.mockRestore();
+      }
+    });
+
+    it('known user with only a generated secret + custom-shaped guess also spends one bcrypt', async () => {
+      const { repo, auth } = setup();
+      const { record } = withGenerated(repo, 'ftp');
+      const burn = jest.spyOn(hasher, 'burn');
+      try {
+        await expect(
+          auth.authenticate(req('ftp', record.credential.username, 'custom guess 123')),
+        ).resolves.toMatchObject({
+          reason: 'bad_secret',
+        });
+        expect(burn).toHaveBeenCalledWith(true, 'custom guess 123');
+      } finally {
+        burn.mockRestore();
+      }
+    });
+
+    it('known user with a custom secret + wrong custom guess verifies bcrypt instead of burning', async () => {
+      const { repo, auth } = setup();
+      const credential = credentialOf('ftp', { username: 'custom-user' });
+      repo.add({ credential, secrets: [await customSecretRow(credential.id, 'the real secret')], accountActive: true });
+      const burn = jest.spyOn(hasher, 'burn');
+      const verify = jest.spyOn(hasher, 'verify');
+      try {
+        await auth.authenticate(req('ftp', 'custom-user', 'not the real secret'));
+        expect(verify).toHaveBeenCalledTimes(1);
+        expect(burn).not.toHaveBeenCalled();
+      } finally {
+        burn.mockRestore();
+        verify.mockRestore();
+      }
+    });
+  });
+});
