@@ -71,3 +71,35 @@ export async function verify(
     .expect(200);
   return res.body;
 }
+
+/**
+ * A fresh peer address (IPv6 documentation range) for verify calls. Failed verifies score
+ * against the caller-reported address, so suites that expect failures use a new one each
+ * time instead of piling up a ban on a shared address.
+ */
+export function randomPeer(): string {
+  const hex = () => Math.floor(Math.random() * 0x10000).toString(16);
+  return `2001:db8:${hex()}:${hex()}:${hex()}:${hex()}:${hex()}:${hex()}`;
+}
+
+export interface CreatedGroup {
+  id: string;
+  slug: string;
+  name: string;
+  body: Record<string, any>;
+}
+
+/** A recipient group with a unique slug (root token unless another is given). */
+export async function createGroup(
+  t: TestApp,
+  accountId: string,
+  input: { slug?: string; name?: string } = {},
+  token = t.rootToken,
+): Promise<CreatedGroup> {
+  const res = await t.http
+    .post(`/admin/v1/accounts/${accountId}/groups`)
+    .set(t.auth(token))
+    .send({ slug: unique('grp'), name: unique('Group'), ...input })
+    .expect(201);
+  return { id: res.body.id as string, slug: res.body.slug as string, name: res.body.name as string, body: res.body };
+}

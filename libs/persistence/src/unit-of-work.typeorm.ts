@@ -1,6 +1,6 @@
 import { AsyncLocalStorage } from 'node:async_hooks';
 import { DataSource, EntityManager } from 'typeorm';
-import { UnitOfWork } from '@gatehouse/core';
+import { DomainError, UnitOfWork } from '@gatehouse/core';
 
 /**
  * Transactions without passing managers around: `transaction` stores its EntityManager in
@@ -21,10 +21,22 @@ export class TypeOrmUnitOfWork implements UnitOfWork {
 
   transaction<T>(work: () => Promise<T>): Promise<T> {
     if (this.storage.getStore()) return work(); // already inside one: join it
-    const run = () => this.dataSource.transaction((em) => this.storage.run(em, work));
+    const run = () => this.dataSource.transaction((em) => this.storage.run(em, work)).catch(translateConflict);
     if (this.dataSource.options.type !== 'better-sqlite3') return run();
     const result = this.tail.then(run, run);
     this.tail = result.catch(() => undefined);
     return result;
   }
+}
+
+/**
+ * Services check uniqueness before writing, but two concurrent requests can both pass the
+ * check; the database's unique index then decides. The loser gets a 409, not a 500.
+ */
+function translateConflict(err: unknown): never {
+  const code = (err as { driverError?: { code?: string } }).driverError?.code;
+  if (code === 'ER_DUP_ENTRY' || code === 'SQLITE_CONSTRAINT_UNIQUE' || code === 'SQLITE_CONSTRAINT_PRIMARYKEY') {
+    throw DomainError.conflict('conflict', 'a concurrent change conflicted with this one; retry the request');
+  }
+  throw err;
 }

@@ -13,6 +13,11 @@ export const REDACTED_PATHS = [
   '*.secret',
   '*.token',
   '*.secretHash',
+  // Driver errors carry the bound parameters and the expanded SQL (hashes, lookup keys).
+  'err.parameters',
+  'err.driverError.sql',
+  'err.driverError.sqlMessage',
+  'err.sqlMessage',
 ];
 
 /**

@@ -70,7 +70,7 @@ export class TypeOrmCredentialRepository implements CredentialRepository {
     });
     if (filter.channel) qb.andWhere('c.channel = :channel', { channel: filter.channel });
     if (filter.enabled !== undefined) qb.andWhere('c.enabled = :enabled', { enabled: filter.enabled });
-    if (filter.q) qb.andWhere("LOWER(c.name) LIKE :q ESCAPE '\\'", { q: containsPattern(filter.q) });
+    if (filter.q) qb.andWhere("LOWER(c.name) LIKE :q ESCAPE '!'", { q: containsPattern(filter.q) });
     const rows = await applyPage(qb, 'c', page).getMany();
     return toPage(await this.hydrate(rows), page.limit);
   }

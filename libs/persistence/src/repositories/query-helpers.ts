@@ -31,7 +31,11 @@ export function applyPage<T extends ObjectLiteral>(
   return qb.orderBy(`${alias}.id`, 'ASC').take(page.limit + 1);
 }
 
-/** LIKE pattern for "contains", with the user's wildcards escaped. */
+/**
+ * LIKE pattern for "contains", with the user's wildcards taken literally. The escape character
+ * is `!`, not a backslash: MySQL/MariaDB read a backslash in a SQL string as escaping the quote.
+ * Use with `LIKE :param ESCAPE '!'`.
+ */
 export function containsPattern(text: string): string {
-  return `%${text.toLowerCase().replace(/[\\%_]/g, (c) => `\\${c}`)}%`;
+  return `%${text.toLowerCase().replace(/[!%_]/g, (c) => `!${c}`)}%`;
 }
