@@ -49,12 +49,23 @@ async function main(): Promise<void> {
       connections: CONNECTIONS,
     });
   const hotBody = JSON.stringify({ channel: 'rest', secret: hot.secret, ip: '127.0.0.1' });
-  const customBody = JSON.stringify({ channel: 'http', username: 'bench-http', secret: 'a-custom-secret-of-the-old-kind', ip: '127.0.0.1' });
+  const customBody = JSON.stringify({
+    channel: 'http',
+    username: 'bench-http',
+    secret: 'a-custom-secret-of-the-old-kind',
+    ip: '127.0.0.1',
+  });
   let next = 0;
   const cycling = () => JSON.stringify({ channel: 'rest', secret: keys[next++ % keys.length], ip: '127.0.0.1' });
 
   // Warm the JIT and the caches before measuring anything.
-  await measure({ name: 'warm-up', url: `${bench.url}/health`, expectStatus: 200, durationSeconds: 2, connections: CONNECTIONS });
+  await measure({
+    name: 'warm-up',
+    url: `${bench.url}/health`,
+    expectStatus: 200,
+    durationSeconds: 2,
+    connections: CONNECTIONS,
+  });
   const rows: Measurement[] = [];
   const baseline = await measure({
     name: 'GET /health (no auth, baseline)',
@@ -65,16 +76,22 @@ async function main(): Promise<void> {
   });
   rows.push(baseline);
   rows.push(await verify(() => hotBody, 'verify: one hot generated key (warm)'));
-  rows.push(await verify(cycling, `verify: ${DISTINCT_KEYS} distinct generated keys, round-robin (first uses are cold)`));
+  rows.push(
+    await verify(cycling, `verify: ${DISTINCT_KEYS} distinct generated keys, round-robin (first uses are cold)`),
+  );
   rows.push(await verify(() => customBody, 'verify: custom bcrypt secret (warm)'));
   rows.push(
-    await verify(() => hotBody, 'verify: generated key, cache dropped per request (cold)', () =>
-      cache.invalidateCredential(hot.credential.id),
+    await verify(
+      () => hotBody,
+      'verify: generated key, cache dropped per request (cold)',
+      () => cache.invalidateCredential(hot.credential.id),
     ),
   );
   rows.push(
-    await verify(() => customBody, 'verify: custom bcrypt secret, cache dropped per request (cold)', () =>
-      cache.invalidateCredential(custom.credential.id),
+    await verify(
+      () => customBody,
+      'verify: custom bcrypt secret, cache dropped per request (cold)',
+      () => cache.invalidateCredential(custom.credential.id),
     ),
   );
 
