@@ -1,6 +1,6 @@
 import * as bcrypt from 'bcrypt';
-import type { Response } from 'supertest';
 import { CHANNELS, Channel, SECRET_HASHER, SecretHasher } from '@gatehouse/core';
+import { expectError, namedFields } from '../support/assertions';
 import { TestApp, startTestApp, unique } from '../support/test-app';
 import { createCredential, createGroup, createMaster, randomPeer, verify } from '../support/factories';
 
@@ -30,17 +30,6 @@ function keysOf(value: unknown, out: string[] = []): string[] {
     }
   }
   return out;
-}
-
-function expectError(res: Response, status: number, code: string): void {
-  expect(res.status).toBe(status);
-  expect(res.body).toEqual({ error: expect.objectContaining({ code, message: expect.any(String) }) });
-}
-
-/** The field a 400 names: `details.field` (service checks) or a key of `details.fields` (DTO checks). */
-function namedFields(res: Response): string[] {
-  const details = (res.body?.error?.details ?? {}) as { field?: string; fields?: Record<string, unknown> };
-  return [...(details.field ? [details.field] : []), ...Object.keys(details.fields ?? {})];
 }
 
 describe('admin API: credentials', () => {

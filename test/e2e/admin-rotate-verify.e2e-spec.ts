@@ -1,4 +1,4 @@
-import type { Response } from 'supertest';
+import { expectError, namedFields } from '../support/assertions';
 import { TestApp, startTestApp, unique } from '../support/test-app';
 import { IssuedCredential, createCredential, createMaster, randomPeer, verify } from '../support/factories';
 
@@ -9,16 +9,6 @@ import { IssuedCredential, createCredential, createMaster, randomPeer, verify } 
  * Every failing verify uses a fresh peer address: failures score against the reported address
  * and this app's ban list must not fill up from one test to the next.
  */
-
-function expectError(res: Response, status: number, code: string): void {
-  expect(res.status).toBe(status);
-  expect(res.body).toEqual({ error: expect.objectContaining({ code, message: expect.any(String) }) });
-}
-
-function namedFields(res: Response): string[] {
-  const details = (res.body?.error?.details ?? {}) as { field?: string; fields?: Record<string, unknown> };
-  return [...(details.field ? [details.field] : []), ...Object.keys(details.fields ?? {})];
-}
 
 describe('admin API: verify and rotate', () => {
   let t: TestApp;

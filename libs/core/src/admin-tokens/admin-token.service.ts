@@ -71,7 +71,11 @@ export class AdminTokenService {
     if (!found) return null;
     const { token, account, master } = found;
     if (account.status !== 'active' || (master && master.status !== 'active')) return null;
-    await this.tokens.touchLastUsed(token.id, new Date());
+    // lastUsedAt is informational: one write per token per minute, not one per request.
+    const now = new Date();
+    if (!token.lastUsedAt || now.getTime() - token.lastUsedAt.getTime() > 60_000) {
+      await this.tokens.touchLastUsed(token.id, now);
+    }
     return {
       type: 'admin',
       tokenId: token.id,
