@@ -16,7 +16,8 @@ async function main(): Promise<void> {
   const { app, generatedRootToken } = await createGatehouseApp(config);
   if (config.listeners.includes('http')) await app.listen(config.http.port, config.host);
 
-  const base = `http://${config.host.includes(':') ? `[${config.host}]` : config.host}:${config.http.port}`;
+  const { port } = (app.getHttpServer().address() as { port: number } | null) ?? { port: config.http.port };
+  const base = `http://${config.host.includes(':') ? `[${config.host}]` : config.host}:${port}`;
   process.stdout.write(
     `Gatehouse is up: admin API ${base}/admin/v1, docs ${base}/docs, health ${base}/health ` +
       `(database: ${config.database.type}).\n`,
