@@ -34,14 +34,14 @@ async function startServer(dataDir: string): Promise<Running> {
       stdio: ['ignore', 'pipe', 'pipe'],
     },
   );
-  proc.stdout!.on('data', (d: Buffer) => (output += d.toString()));
-  proc.stderr!.on('data', (d: Buffer) => (output += d.toString()));
+  proc.stdout.on('data', (d: Buffer) => (output += d.toString()));
+  proc.stderr.on('data', (d: Buffer) => (output += d.toString()));
   const baseUrl = await new Promise<string>((resolve, reject) => {
     const timer = setInterval(() => {
       const m = /Gatehouse is up: admin API (http:\/\/127\.0\.0\.1:\d+)\/admin\/v1/.exec(output);
       if (m) {
         clearInterval(timer);
-        resolve(m[1]!);
+        resolve(m[1]);
       }
     }, 50);
     proc.on('exit', (code) => {
@@ -77,7 +77,7 @@ describe('the server process (main.ts)', () => {
     first = await startServer(dataDir);
     const banner = /Root token \(shown once, store it now\):\s+(gkroot_[0-9A-Za-z]{60})/.exec(first.output());
     expect(banner).not.toBeNull();
-    const rootToken = banner![1]!;
+    const rootToken = banner![1];
     const admin = { Authorization: `Bearer ${rootToken}`, 'Content-Type': 'application/json' };
     const call = async (method: string, url: string, body?: unknown) => {
       const res = await fetch(first.baseUrl + url, { method, headers: admin, body: body && JSON.stringify(body) });
