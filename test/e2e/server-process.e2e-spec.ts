@@ -80,7 +80,11 @@ describe('the server process (main.ts)', () => {
     const rootToken = banner![1];
     const admin = { Authorization: `Bearer ${rootToken}`, 'Content-Type': 'application/json' };
     const call = async (method: string, url: string, body?: unknown) => {
-      const res = await fetch(first.baseUrl + url, { method, headers: admin, body: body && JSON.stringify(body) });
+      const res = await fetch(first.baseUrl + url, {
+        method,
+        headers: admin,
+        body: body === undefined ? undefined : JSON.stringify(body),
+      });
       return { status: res.status, body: (await res.json()) as any };
     };
 
