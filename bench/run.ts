@@ -12,6 +12,22 @@ const DURATION = Number(process.env.BENCH_SECONDS ?? 5);
 const CONNECTIONS = Number(process.env.BENCH_CONNECTIONS ?? 10);
 const DISTINCT_KEYS = Number(process.env.BENCH_KEYS ?? 10_000);
 
+const CUSTOM_SECRET = 'a-custom-secret-of-the-old-kind';
+
+/** Mean microseconds per call over n sequential calls, after a short warm-up. */
+async function timePerCall(fn: () => Promise<unknown>, n: number, before?: () => void): Promise<number> {
+  for (let i = 0; i < Math.min(2_000, n); i++) {
+    before?.();
+    await fn();
+  }
+  const start = process.hrtime.bigint();
+  for (let i = 0; i < n; i++) {
+    before?.();
+    await fn();
+  }
+  return Number(process.hrtime.bigint() - start) / 1000 / n;
+}
+
 async function main(): Promise<void> {
   const bench = await startBenchApp();
   const admin = { Authorization: `Bearer ${bench.rootToken}`, 'Content-Type': 'application/json' };
@@ -27,7 +43,7 @@ async function main(): Promise<void> {
     channel: 'http',
     name: 'custom',
     username: 'bench-http',
-    secret: 'a-custom-secret-of-the-old-kind',
+    secret: CUSTOM_SECRET,
   });
   process.stderr.write(`creating ${DISTINCT_KEYS} keys…\n`);
   const keys: string[] = [];
@@ -52,7 +68,7 @@ async function main(): Promise<void> {
   const customBody = JSON.stringify({
     channel: 'http',
     username: 'bench-http',
-    secret: 'a-custom-secret-of-the-old-kind',
+    secret: CUSTOM_SECRET,
     ip: '127.0.0.1',
   });
   let next = 0;
@@ -100,6 +116,33 @@ async function main(): Promise<void> {
       `${DURATION}s per scenario, ${CONNECTIONS} connections, SQLite, bcrypt cost 12\n\n`,
   );
   process.stdout.write(table(rows, baseline) + '\n');
+
+  // The authenticator alone, called in-process: what one check costs without HTTP around it.
+  const auth = bench.app.get(Authenticator);
+  const check = (secret: string, username?: string) => () =>
+    auth.authenticate({ channel: username ? 'http' : 'rest', username, secret, peer: '127.0.0.1', operation: 'bench' });
+  // Whichever loop runs first pays for JIT and GC warm-up; run both warm paths once first.
+  await timePerCall(check(hot.secret), 10_000);
+  await timePerCall(check(CUSTOM_SECRET, 'bench-http'), 10_000);
+  const perCheck: [string, number][] = [
+    ['generated key, warm', await timePerCall(check(hot.secret), 20_000)],
+    ['custom bcrypt secret, warm', await timePerCall(check(CUSTOM_SECRET, 'bench-http'), 20_000)],
+    [
+      'generated key, cold (cache dropped each time)',
+      await timePerCall(check(hot.secret), 5_000, () => cache.invalidateCredential(hot.credential.id)),
+    ],
+    [
+      'custom bcrypt secret, cold (cache dropped each time)',
+      await timePerCall(check(CUSTOM_SECRET, 'bench-http'), 20, () => cache.invalidateCredential(custom.credential.id)),
+    ],
+    [
+      'unknown username, non-generated secret (one dummy bcrypt)',
+      await timePerCall(check(CUSTOM_SECRET, 'nobody-here'), 20),
+    ],
+    ['unknown bearer key, generated shape (one HMAC)', await timePerCall(check(keys[0].replace(/.$/, '0')), 5_000)],
+  ];
+  process.stdout.write('\n| authenticator.authenticate, in-process | µs per check |\n|---|---:|\n');
+  for (const [name, us] of perCheck) process.stdout.write(`| ${name} | ${us.toFixed(1)} |\n`);
   await bench.close();
 }
 
