@@ -1,3 +1,4 @@
+import { CredentialUsageRecorder } from '@gatehouse/core';
 import { expectError, namedFields } from '../support/assertions';
 import { TestApp, startTestApp, unique } from '../support/test-app';
 import { IssuedCredential, createCredential, createMaster, randomPeer, verify } from '../support/factories';
@@ -39,6 +40,25 @@ describe('admin API: verify and rotate', () => {
       await expect(
         verify(t, { channel: 'rest', username: key.username.toUpperCase(), secret: key.secret, ip: randomPeer() }),
       ).resolves.toEqual(ok(key, account.id));
+    });
+
+    it('a successful check sets lastUsedAt (written in batches); a failed one does not', async () => {
+      const account = await createMaster(t);
+      const used = await createCredential(t, account.id, { channel: 'rest' });
+      const tried = await createCredential(t, account.id, { channel: 'rest' });
+      const lastUsedAt = async (id: string) =>
+        (await t.http.get(`/admin/v1/credentials/${id}`).set(t.auth()).expect(200)).body.lastUsedAt as string | null;
+      await expect(lastUsedAt(used.id)).resolves.toBeNull();
+
+      const before = Date.now();
+      await verify(t, { channel: 'rest', secret: used.secret, ip: randomPeer() });
+      await verify(t, { channel: 'rest', username: tried.username, secret: 'wrong-secret-123', ip: randomPeer() });
+      await t.app.get(CredentialUsageRecorder).flush();
+
+      const stamp = await lastUsedAt(used.id);
+      expect(stamp).not.toBeNull();
+      expect(Date.parse(stamp!)).toBeGreaterThanOrEqual(before - 1000);
+      await expect(lastUsedAt(tried.id)).resolves.toBeNull();
     });
 
     it('a wrong secret is bad_secret and says nothing about the credential', async () => {
