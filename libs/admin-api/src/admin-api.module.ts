@@ -6,6 +6,7 @@ import { AdminTokensController } from './controllers/admin-tokens.controller';
 import { CredentialsController } from './controllers/credentials.controller';
 import { GroupsController } from './controllers/groups.controller';
 import { LogsController } from './controllers/logs.controller';
+import { SubmissionsController } from './controllers/submissions.controller';
 import { VerifyController } from './controllers/verify.controller';
 
 /** The JSON admin API under /admin/v1: controllers translate HTTP to core service calls. */
@@ -17,6 +18,7 @@ import { VerifyController } from './controllers/verify.controller';
     GroupsController,
     AdminTokensController,
     LogsController,
+    SubmissionsController,
     VerifyController,
   ],
   providers: [AdminAuthGuard],

@@ -13,6 +13,8 @@ import { RequestLogService } from './logs/request-log.service';
 import { PEPPER } from './secrets/pepper.token';
 import { SecretHasher } from './secrets/secret-hasher';
 import { SECRET_HASHER } from './secrets/secret-hasher.token';
+import { PostbackOutbox } from './submissions/postback-outbox';
+import { SubmissionService } from './submissions/submission.service';
 
 const services = [
   AccountService,
@@ -23,6 +25,8 @@ const services = [
   RequestLogService,
   CredentialUsageRecorder,
   Authenticator,
+  SubmissionService,
+  PostbackOutbox,
 ];
 
 /**

@@ -33,3 +33,7 @@ export * from './secrets/pepper.token';
 export * from './secrets/secret-format';
 export * from './secrets/secret-hasher';
 export * from './secrets/secret-hasher.token';
+export * from './submissions/postback-outbox';
+export * from './submissions/submission.model';
+export * from './submissions/submission.repository';
+export * from './submissions/submission.service';

@@ -6,6 +6,8 @@ import {
   ADMIN_TOKEN_REPOSITORY,
   AUDIT_LOG_REPOSITORY,
   CREDENTIAL_REPOSITORY,
+  POSTBACK_REPOSITORY,
+  SUBMISSION_REPOSITORY,
   GROUP_REPOSITORY,
   REQUEST_LOG_REPOSITORY,
   SETTINGS_REPOSITORY,
@@ -17,6 +19,7 @@ import { TypeOrmAdminTokenRepository, TypeOrmSettingsRepository } from './reposi
 import { TypeOrmCredentialRepository } from './repositories/credential.typeorm-repository';
 import { TypeOrmGroupRepository } from './repositories/group.typeorm-repository';
 import { TypeOrmAuditLogRepository, TypeOrmRequestLogRepository } from './repositories/log.typeorm-repository';
+import { TypeOrmPostbackRepository, TypeOrmSubmissionRepository } from './repositories/submission.typeorm-repository';
 import { TypeOrmUnitOfWork } from './unit-of-work.typeorm';
 
 type RepositoryClass = new (uow: TypeOrmUnitOfWork) => object;
@@ -29,6 +32,8 @@ const repositories: [symbol, RepositoryClass][] = [
   [SETTINGS_REPOSITORY, TypeOrmSettingsRepository],
   [REQUEST_LOG_REPOSITORY, TypeOrmRequestLogRepository],
   [AUDIT_LOG_REPOSITORY, TypeOrmAuditLogRepository],
+  [SUBMISSION_REPOSITORY, TypeOrmSubmissionRepository],
+  [POSTBACK_REPOSITORY, TypeOrmPostbackRepository],
 ];
 
 /** Binds every repository token of the core to its TypeORM implementation. Migrations run on open. */

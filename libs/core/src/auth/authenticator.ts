@@ -28,6 +28,8 @@ export interface AuthRequest {
    * afterwards (with its final status) pass false. Failures are always logged here.
    */
   logSuccess?: boolean;
+  /** The protocol's status for a refusal, for the request log (`401`, `530`, `535`…). */
+  failureStatus?: (reason: AuthFailureReason) => string;
 }
 
 export type AuthResult =
@@ -95,7 +97,7 @@ export class Authenticator implements OnModuleDestroy {
         peer: req.peer,
         operation: req.operation,
         outcome,
-        status: outcome === 'ok' ? 'accepted' : 'refused',
+        status: outcome === 'ok' ? 'accepted' : (req.failureStatus?.(outcome as AuthFailureReason) ?? 'refused'),
         durationMs: Math.round(performance.now() - started),
       });
 

@@ -8,12 +8,14 @@ import {
 } from './credential.entity';
 import { RecipientGroupEntity } from './group.entity';
 import { AuditLogEntity, RequestLogEntity } from './log.entity';
+import { PostbackDeliveryEntity, SubmissionEntity } from './submission.entity';
 
 export * from './account.entity';
 export * from './admin-token.entity';
 export * from './credential.entity';
 export * from './group.entity';
 export * from './log.entity';
+export * from './submission.entity';
 
 export const ENTITIES = [
   AccountEntity,
@@ -26,4 +28,6 @@ export const ENTITIES = [
   SettingEntity,
   RequestLogEntity,
   AuditLogEntity,
+  SubmissionEntity,
+  PostbackDeliveryEntity,
 ];

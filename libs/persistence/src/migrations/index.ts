@@ -1,4 +1,5 @@
 import { InitialSchema1764000000000 } from './1764000000000-initial-schema';
+import { SubmissionsAndPostbacks1764100000000 } from './1764100000000-submissions-and-postbacks';
 
 /** The one migration history, in order. Runs on SQLite and MySQL/MariaDB alike. */
-export const MIGRATIONS = [InitialSchema1764000000000];
+export const MIGRATIONS = [InitialSchema1764000000000, SubmissionsAndPostbacks1764100000000];

@@ -87,10 +87,12 @@ export function resolveError(err: unknown, errorId: string): ResolvedError {
   if (err instanceof HttpException && err.getStatus() < 500) {
     const status = err.getStatus();
     const response = err.getResponse();
-    const message =
+    const raw =
       typeof response === 'object' && response !== null && 'message' in response
         ? String(response.message)
         : err.message;
+    // Express's "Cannot GET /path?query" would echo query strings, which may hold a password.
+    const message = raw.replace(/^(Cannot \w+ [^?\s]*)\?\S*/, '$1');
     return {
       status,
       body: { error: { code: GENERIC_CODES[status] ?? 'bad_request', message } },

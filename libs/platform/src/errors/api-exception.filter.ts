@@ -28,6 +28,8 @@ export function sendError(res: Response, exception: unknown, logger: Logger): vo
     res.end();
     return;
   }
+  // Channels log their requests on 'finish' and want the outcome code, not only the status.
+  res.locals.errorCode = resolved.body.error.code;
   for (const [name, value] of Object.entries(resolved.headers)) res.setHeader(name, value);
   res.status(resolved.status).json(resolved.body);
 }

@@ -1,0 +1,68 @@
+import { Inject, Injectable } from '@nestjs/common';
+import { newId } from '../common/ids';
+import { POSTBACK_REPOSITORY, PostbackRepository } from './submission.repository';
+import { PostbackDelivery, PostbackEvent, Submission } from './submission.model';
+
+/** The JSON a postback and the admin API show of a submission. */
+export function submissionJson(s: Submission): Record<string, unknown> {
+  return {
+    id: s.id,
+    accountId: s.accountId,
+    credentialId: s.credentialId,
+    channel: s.channel,
+    to: s.to,
+    body: s.body,
+    groups: s.groups,
+    status: s.status,
+    detail: s.detail,
+    createdAt: s.createdAt.toISOString(),
+    updatedAt: s.updatedAt.toISOString(),
+  };
+}
+
+/**
+ * Writes postback events into the outbox (inside the caller's transaction, so an event exists
+ * exactly when its submission change does) and wakes the dispatcher of this process.
+ */
+@Injectable()
+export class PostbackOutbox {
+  private readonly listeners = new Set<() => void>();
+
+  constructor(@Inject(POSTBACK_REPOSITORY) private readonly repo: PostbackRepository) {}
+
+  async enqueue(submission: Submission, url: string, event: PostbackEvent, now = new Date()): Promise<void> {
+    const id = newId();
+    const delivery: PostbackDelivery = {
+      id,
+      submissionId: submission.id,
+      credentialId: submission.credentialId,
+      accountId: submission.accountId,
+      tenantId: submission.tenantId,
+      event,
+      url,
+      payload: JSON.stringify({ id, type: event, createdAt: now.toISOString(), data: submissionJson(submission) }),
+      status: 'pending',
+      attempts: 0,
+      nextAttemptAt: now,
+      lastAttemptAt: null,
+      lastResult: null,
+      deliveredAt: null,
+      createdAt: now,
+    };
+    await this.repo.insert(delivery);
+  }
+
+  /** Call after the enqueuing transaction committed. */
+  wake(): void {
+    for (const listener of this.listeners) listener();
+  }
+
+  onWake(listener: () => void): () => void {
+    this.listeners.add(listener);
+    return () => this.listeners.delete(listener);
+  }
+
+  listForSubmission(submissionId: string): Promise<PostbackDelivery[]> {
+    return this.repo.listForSubmission(submissionId);
+  }
+}

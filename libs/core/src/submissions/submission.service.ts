@@ -1,0 +1,153 @@
+import { Inject, Injectable } from '@nestjs/common';
+import { Actor, scopeOf } from '../access/actor';
+import { AuthenticatedCredential } from '../auth/authenticated-credential';
+import { CREDENTIAL_REPOSITORY, CredentialRepository } from '../credentials/credential.repository';
+import { DomainError } from '../common/domain-error';
+import { newId } from '../common/ids';
+import { Page, PageRequest } from '../common/page';
+import { UNIT_OF_WORK, UnitOfWork } from '../common/unit-of-work';
+import { GroupService } from '../groups/group.service';
+import { PostbackOutbox } from './postback-outbox';
+import {
+  MAX_BODY_CHARS,
+  MAX_RECIPIENTS,
+  PostbackDelivery,
+  RECIPIENT_PATTERN,
+  Submission,
+} from './submission.model';
+import { SUBMISSION_REPOSITORY, SubmissionListFilter, SubmissionRepository } from './submission.repository';
+
+/** What a client asks for, whatever the protocol it came in by. */
+export interface SubmissionRequest {
+  to?: string[];
+  body: string;
+  /** Group slugs the client names (`target.groups`, `groups=`, a CSV column). */
+  groups?: string[];
+}
+
+export type ReceiptType = 'delivered' | 'failed';
+
+@Injectable()
+export class SubmissionService {
+  constructor(
+    @Inject(SUBMISSION_REPOSITORY) private readonly submissions: SubmissionRepository,
+    @Inject(CREDENTIAL_REPOSITORY) private readonly credentials: CredentialRepository,
+    @Inject(UNIT_OF_WORK) private readonly uow: UnitOfWork,
+    private readonly groups: GroupService,
+    private readonly outbox: PostbackOutbox,
+  ) {}
+
+  /**
+   * Checks the request against the key's scope and the limits, then stores it — with its
+   * `submission.accepted` postback — before returning: "accepted" means durable.
+   */
+  async submit(key: AuthenticatedCredential, request: SubmissionRequest): Promise<Submission> {
+    const to = checkRecipients(request.to ?? []);
+    const body = checkBody(request.body);
+    const groups = await this.targetGroups(key, request.groups ?? []);
+    const now = new Date();
+    const submission: Submission = {
+      id: newId(),
+      accountId: key.accountId,
+      tenantId: key.tenantId,
+      credentialId: key.credentialId,
+      channel: key.channel,
+      to,
+      body,
+      groups,
+      status: 'accepted',
+      detail: null,
+      createdAt: now,
+      updatedAt: now,
+    };
+    await this.uow.transaction(async () => {
+      await this.submissions.insert(submission);
+      if (key.postbackUrl) await this.outbox.enqueue(submission, key.postbackUrl, 'submission.accepted', now);
+    });
+    if (key.postbackUrl) this.outbox.wake();
+    return submission;
+  }
+
+  /** A submission as its own client may see it: any of the key's account's submissions. */
+  async getForKey(key: AuthenticatedCredential, id: string): Promise<Submission> {
+    const submission = await this.submissions.findById({ type: 'account', accountId: key.accountId }, id);
+    if (!submission) throw DomainError.notFound('submission');
+    return submission;
+  }
+
+  async get(actor: Actor, id: string): Promise<{ submission: Submission; postbacks: PostbackDelivery[] }> {
+    const submission = await this.submissions.findById(scopeOf(actor), id);
+    if (!submission) throw DomainError.notFound('submission');
+    return { submission, postbacks: await this.outbox.listForSubmission(id) };
+  }
+
+  list(actor: Actor, filter: SubmissionListFilter, page: PageRequest): Promise<Page<Submission>> {
+    return this.submissions.list(scopeOf(actor), filter, page);
+  }
+
+  /**
+   * A delivery receipt. `accepted` → `delivered`/`failed` once; the same receipt again is a
+   * no-op (delivery systems retry), a contradicting one is a 409.
+   */
+  async recordReceipt(actor: Actor, id: string, type: ReceiptType, detail: string | null): Promise<Submission> {
+    if (actor.type !== 'root') throw DomainError.forbidden('only the delivery system (root token) posts receipts');
+    const current = await this.submissions.findById(scopeOf(actor), id);
+    if (!current) throw DomainError.notFound('submission');
+    if (current.status === type) return current;
+    if (current.status !== 'accepted') {
+      throw DomainError.conflict('submission_final', `submission is already ${current.status}`, {
+        status: current.status,
+      });
+    }
+    const now = new Date();
+    const next: Submission = { ...current, status: type, detail, updatedAt: now };
+    const credential = await this.credentials.findById({ type: 'all' }, current.credentialId);
+    const url = credential?.postbackUrl ?? null;
+    await this.uow.transaction(async () => {
+      if (!(await this.submissions.finish(id, type, detail, now))) {
+        throw DomainError.conflict('submission_final', 'submission changed concurrently; read it again');
+      }
+      if (url) await this.outbox.enqueue(next, url, `submission.${type}`, now);
+    });
+    if (url) this.outbox.wake();
+    return next;
+  }
+
+  /** The scope table of DESIGN.md §1. */
+  private async targetGroups(key: AuthenticatedCredential, named: string[]): Promise<string[]> {
+    const wanted = [...new Set(named.map((g) => g.trim()).filter((g) => g.length > 0))];
+    if (wanted.length > 0) await this.groups.resolve(key.accountId, wanted); // 422 unknown_group
+    if (key.scope === 'all') return wanted;
+    const allowed = key.groups.map((g) => g.slug);
+    if (wanted.length === 0) return allowed;
+    const outside = wanted.filter((g) => !allowed.includes(g));
+    if (outside.length > 0) {
+      throw DomainError.forbidden(`groups outside this key's scope: ${outside.join(', ')}`, 'scope_violation', {
+        groups: outside,
+      });
+    }
+    return wanted;
+  }
+}
+
+function checkRecipients(to: string[]): string[] {
+  const recipients = [...new Set(to.map((r) => r.trim()).filter((r) => r.length > 0))];
+  if (recipients.length > MAX_RECIPIENTS) {
+    throw DomainError.validation('to', `at most ${MAX_RECIPIENTS} recipients per submission`);
+  }
+  const invalid = recipients.filter((r) => !RECIPIENT_PATTERN.test(r));
+  if (invalid.length > 0) {
+    throw DomainError.validation('to', `not a recipient: ${invalid.slice(0, 5).join(', ')}`, {
+      invalid: invalid.slice(0, 20),
+    });
+  }
+  return recipients;
+}
+
+function checkBody(body: string): string {
+  if (body.trim().length === 0) throw DomainError.validation('body', 'must not be empty');
+  if ([...body].length > MAX_BODY_CHARS) {
+    throw DomainError.validation('body', `at most ${MAX_BODY_CHARS} characters`, { limit: MAX_BODY_CHARS });
+  }
+  return body;
+}

@@ -1,0 +1,153 @@
+import { IsNull, LessThan, LessThanOrEqual, Or } from 'typeorm';
+import {
+  AccessScope,
+  Channel,
+  Page,
+  PageRequest,
+  PostbackDelivery,
+  PostbackRepository,
+  Submission,
+  SubmissionListFilter,
+  SubmissionRepository,
+  SubmissionStatus,
+  toPage,
+} from '@gatehouse/core';
+import { PostbackDeliveryEntity, SubmissionEntity } from '../entities/submission.entity';
+import { TypeOrmUnitOfWork } from '../unit-of-work.typeorm';
+import { applyPage, applyScope } from './query-helpers';
+
+export class TypeOrmSubmissionRepository implements SubmissionRepository {
+  constructor(private readonly uow: TypeOrmUnitOfWork) {}
+
+  private get repo() {
+    return this.uow.manager().getRepository(SubmissionEntity);
+  }
+
+  async insert(submission: Submission): Promise<void> {
+    await this.repo.insert({ ...submission });
+  }
+
+  async findById(scope: AccessScope, id: string): Promise<Submission | null> {
+    const row = await applyScope(this.repo.createQueryBuilder('s').where('s.id = :id', { id }), 's', scope).getOne();
+    return row ? toModel(row) : null;
+  }
+
+  async list(scope: AccessScope, filter: SubmissionListFilter, page: PageRequest): Promise<Page<Submission>> {
+    const qb = applyScope(this.repo.createQueryBuilder('s'), 's', scope);
+    if (filter.accountId) qb.andWhere('s.account_id = :accountId', { accountId: filter.accountId });
+    if (filter.credentialId) qb.andWhere('s.credential_id = :credentialId', { credentialId: filter.credentialId });
+    if (filter.channel) qb.andWhere('s.channel = :channel', { channel: filter.channel });
+    if (filter.status) qb.andWhere('s.status = :status', { status: filter.status });
+    return toPage((await applyPage(qb, 's', page).getMany()).map(toModel), page.limit);
+  }
+
+  async finish(id: string, status: SubmissionStatus, detail: string | null, at: Date): Promise<boolean> {
+    const result = await this.repo.update({ id, status: 'accepted' }, { status, detail, updatedAt: at });
+    return (result.affected ?? 0) === 1;
+  }
+}
+
+function toModel(e: SubmissionEntity): Submission {
+  return {
+    id: e.id,
+    accountId: e.accountId,
+    tenantId: e.tenantId,
+    credentialId: e.credentialId,
+    channel: e.channel as Channel,
+    to: e.to,
+    body: e.body,
+    groups: e.groups,
+    status: e.status as SubmissionStatus,
+    detail: e.detail,
+    createdAt: e.createdAt,
+    updatedAt: e.updatedAt,
+  };
+}
+
+export class TypeOrmPostbackRepository implements PostbackRepository {
+  constructor(private readonly uow: TypeOrmUnitOfWork) {}
+
+  private get repo() {
+    return this.uow.manager().getRepository(PostbackDeliveryEntity);
+  }
+
+  async insert(delivery: PostbackDelivery): Promise<void> {
+    await this.repo.insert({ ...delivery, lockedUntil: null });
+  }
+
+  async listForSubmission(submissionId: string): Promise<PostbackDelivery[]> {
+    return (await this.repo.find({ where: { submissionId }, order: { id: 'ASC' } })).map(deliveryToModel);
+  }
+
+  /**
+   * Portable claim without SELECT … FOR UPDATE SKIP LOCKED: read candidates, then take each
+   * with a conditional UPDATE of its lease. A row another node leased meanwhile updates 0 rows.
+   */
+  async claimDue(now: Date, limit: number, leaseMs: number): Promise<PostbackDelivery[]> {
+    const candidates = await this.repo.find({
+      where: {
+        status: 'pending',
+        nextAttemptAt: LessThanOrEqual(now),
+        lockedUntil: Or(IsNull(), LessThan(now)),
+      },
+      order: { nextAttemptAt: 'ASC' },
+      take: limit,
+    });
+    const claimed: PostbackDelivery[] = [];
+    const leaseUntil = new Date(now.getTime() + leaseMs);
+    for (const row of candidates) {
+      const result = await this.repo
+        .createQueryBuilder()
+        .update()
+        .set({ lockedUntil: leaseUntil })
+        .where('id = :id', { id: row.id })
+        .andWhere('status = :pending', { pending: 'pending' })
+        .andWhere('(locked_until IS NULL OR locked_until < :now)', { now: now.getTime() })
+        .execute();
+      if ((result.affected ?? 0) === 1) claimed.push(deliveryToModel(row));
+    }
+    return claimed;
+  }
+
+  async markDelivered(id: string, at: Date, result: string): Promise<void> {
+    await this.repo.update(
+      { id },
+      { status: 'delivered', deliveredAt: at, lastAttemptAt: at, lastResult: result, lockedUntil: null, attempts: () => 'attempts + 1' },
+    );
+  }
+
+  async markRetry(id: string, at: Date, result: string, nextAttemptAt: Date): Promise<void> {
+    await this.repo.update(
+      { id },
+      { lastAttemptAt: at, lastResult: result.slice(0, 200), nextAttemptAt, lockedUntil: null, attempts: () => 'attempts + 1' },
+    );
+  }
+
+  async markFailed(id: string, at: Date, result: string): Promise<void> {
+    await this.repo.update(
+      { id },
+      { status: 'failed', lastAttemptAt: at, lastResult: result.slice(0, 200), lockedUntil: null, attempts: () => 'attempts + 1' },
+    );
+  }
+}
+
+function deliveryToModel(e: PostbackDeliveryEntity): PostbackDelivery {
+  return {
+    id: e.id,
+    submissionId: e.submissionId,
+    credentialId: e.credentialId,
+    accountId: e.accountId,
+    tenantId: e.tenantId,
+    event: e.event as PostbackDelivery['event'],
+    url: e.url,
+    payload: e.payload,
+    status: e.status as PostbackDelivery['status'],
+    attempts: e.attempts,
+    nextAttemptAt: e.nextAttemptAt,
+    lastAttemptAt: e.lastAttemptAt,
+    lastResult: e.lastResult,
+    deliveredAt: e.deliveredAt,
+    createdAt: e.createdAt,
+  };
+}
+
