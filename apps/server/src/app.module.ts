@@ -1,5 +1,6 @@
 import { DynamicModule, Module } from '@nestjs/common';
 import { AdminApiModule } from '@gatehouse/admin-api';
+import { HttpChannelModule, RestChannelModule } from '@gatehouse/channels';
 import { ConfigModule, GatehouseConfig } from '@gatehouse/config';
 import { CoreModule } from '@gatehouse/core';
 import { PersistenceModule } from '@gatehouse/persistence';
@@ -15,7 +16,15 @@ export class AppModule {
   static forRoot(config?: GatehouseConfig): DynamicModule {
     return {
       module: AppModule,
-      imports: [ConfigModule.forRoot(config), PersistenceModule.forRoot(), PlatformModule, CoreModule, AdminApiModule],
+      imports: [
+        ConfigModule.forRoot(config),
+        PersistenceModule.forRoot(),
+        PlatformModule,
+        CoreModule,
+        AdminApiModule,
+        RestChannelModule,
+        HttpChannelModule,
+      ],
     };
   }
 }

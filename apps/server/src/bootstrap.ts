@@ -3,12 +3,14 @@ import { NestFactory } from '@nestjs/core';
 import { NestExpressApplication } from '@nestjs/platform-express';
 import { DocumentBuilder, OpenAPIObject, SwaggerModule } from '@nestjs/swagger';
 import { Logger } from 'nestjs-pino';
+import { sendHttpTextError } from '@gatehouse/channels';
 import { GatehouseConfig } from '@gatehouse/config';
 import { AdminTokenService, MAX_AVATAR_BYTES } from '@gatehouse/core';
 import {
   ApiExceptionFilter,
   bodyParsingMiddleware,
   createValidationPipe,
+  formParser,
   jsonParser,
   rawParser,
 } from '@gatehouse/platform';
@@ -35,6 +37,8 @@ export async function createGatehouseApp(config: GatehouseConfig): Promise<Gateh
     bodyParsingMiddleware([
       { path: /^\/admin\/v1\/credentials\/[^/]+\/avatar$/, parser: rawParser(MAX_AVATAR_BYTES) },
       { path: '/admin/', parser: jsonParser(config.http.bodyLimitBytes) },
+      { path: '/rest/', parser: jsonParser(config.http.bodyLimitBytes) },
+      { path: '/http/', parser: formParser(config.http.bodyLimitBytes), onError: sendHttpTextError },
     ]),
   );
   app.useGlobalFilters(new ApiExceptionFilter());

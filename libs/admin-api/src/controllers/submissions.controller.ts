@@ -4,12 +4,7 @@ import { AdminContext, SubmissionService } from '@gatehouse/core';
 import { Admin } from '../auth/admin-auth.guard';
 import { ListSubmissionsQueryDto, SubmissionEventDto } from '../dto/submission.dto';
 import { ApiPageResponse, PageView, pageView } from '../views/page';
-import {
-  SubmissionDetailView,
-  SubmissionView,
-  postbackDeliveryView,
-  submissionView,
-} from '../views/submission.views';
+import { SubmissionDetailView, SubmissionView, postbackDeliveryView, submissionView } from '../views/submission.views';
 import { ErrorBodyView } from '../views/views';
 import { AdminApi } from './api-docs';
 

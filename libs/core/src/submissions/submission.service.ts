@@ -8,13 +8,7 @@ import { Page, PageRequest } from '../common/page';
 import { UNIT_OF_WORK, UnitOfWork } from '../common/unit-of-work';
 import { GroupService } from '../groups/group.service';
 import { PostbackOutbox } from './postback-outbox';
-import {
-  MAX_BODY_CHARS,
-  MAX_RECIPIENTS,
-  PostbackDelivery,
-  RECIPIENT_PATTERN,
-  Submission,
-} from './submission.model';
+import { MAX_BODY_CHARS, MAX_RECIPIENTS, PostbackDelivery, RECIPIENT_PATTERN, Submission } from './submission.model';
 import { SUBMISSION_REPOSITORY, SubmissionListFilter, SubmissionRepository } from './submission.repository';
 
 /** What a client asks for, whatever the protocol it came in by. */

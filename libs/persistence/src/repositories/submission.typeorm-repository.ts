@@ -112,21 +112,40 @@ export class TypeOrmPostbackRepository implements PostbackRepository {
   async markDelivered(id: string, at: Date, result: string): Promise<void> {
     await this.repo.update(
       { id },
-      { status: 'delivered', deliveredAt: at, lastAttemptAt: at, lastResult: result, lockedUntil: null, attempts: () => 'attempts + 1' },
+      {
+        status: 'delivered',
+        deliveredAt: at,
+        lastAttemptAt: at,
+        lastResult: result,
+        lockedUntil: null,
+        attempts: () => 'attempts + 1',
+      },
     );
   }
 
   async markRetry(id: string, at: Date, result: string, nextAttemptAt: Date): Promise<void> {
     await this.repo.update(
       { id },
-      { lastAttemptAt: at, lastResult: result.slice(0, 200), nextAttemptAt, lockedUntil: null, attempts: () => 'attempts + 1' },
+      {
+        lastAttemptAt: at,
+        lastResult: result.slice(0, 200),
+        nextAttemptAt,
+        lockedUntil: null,
+        attempts: () => 'attempts + 1',
+      },
     );
   }
 
   async markFailed(id: string, at: Date, result: string): Promise<void> {
     await this.repo.update(
       { id },
-      { status: 'failed', lastAttemptAt: at, lastResult: result.slice(0, 200), lockedUntil: null, attempts: () => 'attempts + 1' },
+      {
+        status: 'failed',
+        lastAttemptAt: at,
+        lastResult: result.slice(0, 200),
+        lockedUntil: null,
+        attempts: () => 'attempts + 1',
+      },
     );
   }
 }
@@ -150,4 +169,3 @@ function deliveryToModel(e: PostbackDeliveryEntity): PostbackDelivery {
     createdAt: e.createdAt,
   };
 }
-

@@ -7,6 +7,8 @@ export interface BodyParserRoute {
   /** Path prefix (`/admin/v1`) or a pattern for a single route. */
   path: string | RegExp;
   parser: RequestHandler;
+  /** How this API words a parser failure; the JSON error shape by default. */
+  onError?: (res: Response, err: unknown) => void;
 }
 
 /**
@@ -21,7 +23,11 @@ export function bodyParsingMiddleware(routes: BodyParserRoute[]): RequestHandler
       typeof r.path === 'string' ? req.path.startsWith(r.path) : r.path.test(req.path),
     );
     if (!route) return next();
-    route.parser(req, res, (err?: unknown) => (err ? sendError(res, err, logger) : next()));
+    route.parser(req, res, (err?: unknown) => {
+      if (!err) return next();
+      if (route.onError) route.onError(res, err);
+      else sendError(res, err, logger);
+    });
   };
 }
 
@@ -31,4 +37,9 @@ export function jsonParser(limitBytes: number): RequestHandler {
 
 export function rawParser(limitBytes: number): RequestHandler {
   return express.raw({ limit: limitBytes, type: () => true });
+}
+
+/** `application/x-www-form-urlencoded`, flat fields only (no nested objects). */
+export function formParser(limitBytes: number): RequestHandler {
+  return express.urlencoded({ limit: limitBytes, extended: false, parameterLimit: 100 });
 }

@@ -1,0 +1,95 @@
+import { Controller, Get, Header, HttpCode, Post, Req, Res, UseFilters } from '@nestjs/common';
+import { ApiExcludeController } from '@nestjs/swagger';
+import type { Request, Response } from 'express';
+import { Authenticator, RequestLogService, SubmissionService } from '@gatehouse/core';
+import { ApiError, PeerAddressResolver, requestPeer } from '@gatehouse/platform';
+import { logChannelRequest } from '../shared/channel-request-log';
+import { httpAuthFailure, httpFailureStatus } from '../shared/http-auth-failure';
+import { fromAuthorizationHeader } from '../shared/submitted-credentials';
+import { HttpTextExceptionFilter } from './http-text.filter';
+
+const OPERATION = 'http.send';
+const FIELD_LIMIT = 100_000;
+
+/**
+ * The legacy HTTP channel: `GET` or form `POST /http/send` with `username`/`password` fields
+ * (or Basic), `to` (comma-separated), `text`, optional `groups`. Unknown fields are ignored, as
+ * legacy clients send extras (`from`, `type`…). Answers `OK <id>` or `ERR <code> <message>`.
+ */
+@ApiExcludeController()
+@UseFilters(HttpTextExceptionFilter)
+@Controller('http')
+export class HttpSendController {
+  constructor(
+    private readonly authenticator: Authenticator,
+    private readonly submissions: SubmissionService,
+    private readonly requestLog: RequestLogService,
+    private readonly peers: PeerAddressResolver,
+  ) {}
+
+  @Get('send')
+  @Header('Content-Type', 'text/plain; charset=utf-8')
+  sendGet(@Req() req: Request, @Res({ passthrough: true }) res: Response): Promise<string> {
+    return this.send(req, res, req.query);
+  }
+
+  @Post('send')
+  @HttpCode(200)
+  @Header('Content-Type', 'text/plain; charset=utf-8')
+  sendPost(@Req() req: Request, @Res({ passthrough: true }) res: Response): Promise<string> {
+    // Form fields win over query fields; both are accepted, as legacy clients mix them.
+    const body: unknown = req.body;
+    return this.send(req, res, { ...req.query, ...(typeof body === 'object' && body !== null ? body : {}) });
+  }
+
+  private async send(req: Request, res: Response, fields: Record<string, unknown>): Promise<string> {
+    const field = (name: string): string | undefined => {
+      const value = fields[name];
+      if (value === undefined) return undefined;
+      if (typeof value !== 'string')
+        throw new ApiError(400, 'validation_failed', `${name}: must be given once, as text`);
+      if (value.length > FIELD_LIMIT) throw new ApiError(413, 'payload_too_large', `${name}: too long`);
+      return value;
+    };
+    const list = (name: string): string[] | undefined =>
+      field(name)
+        ?.split(',')
+        .map((s) => s.trim())
+        .filter((s) => s.length > 0);
+
+    const basic = fromAuthorizationHeader(req.headers.authorization);
+    const username = field('username') ?? basic?.username ?? null;
+    const password = field('password') ?? basic?.secret;
+    if (!username || !password) {
+      res.setHeader('WWW-Authenticate', 'Basic realm="gatehouse-http"');
+      throw new ApiError(401, 'unauthorized', 'username and password are required');
+    }
+
+    const peer = requestPeer(this.peers, req);
+    const result = await this.authenticator.authenticate({
+      channel: 'http',
+      username,
+      secret: password,
+      peer,
+      operation: OPERATION,
+      logSuccess: false,
+      failureStatus: httpFailureStatus,
+    });
+    if (!result.ok) {
+      const failure = httpAuthFailure(result.reason);
+      const headers: Record<string, string> =
+        result.reason === 'banned' ? { 'Retry-After': String(result.retryAfterSeconds ?? 60) } : {};
+      throw new ApiError(failure.status, failure.code, failure.message, undefined, headers);
+    }
+    logChannelRequest(this.requestLog, res, result.credential, OPERATION, peer);
+
+    const text = field('text');
+    if (text === undefined) throw new ApiError(400, 'validation_failed', 'text: is required');
+    const submission = await this.submissions.submit(result.credential, {
+      to: list('to'),
+      body: text,
+      groups: list('groups'),
+    });
+    return `OK ${submission.id}\n`;
+  }
+}
