@@ -25,6 +25,15 @@ export interface GatehouseConfig {
   allowPrivatePostbacks: boolean;
   bcryptCost: number;
   ban: { threshold: number; seconds: number; windowSeconds: number };
+  postbacks: {
+    /** First retry delay; doubles per attempt up to maxDelayMs (with jitter). */
+    baseDelayMs: number;
+    maxDelayMs: number;
+    /** Deliveries older than this are given up (DESIGN.md §4: 24 h). */
+    maxAgeSeconds: number;
+    timeoutMs: number;
+    pollMs: number;
+  };
   logLevel: 'fatal' | 'error' | 'warn' | 'info' | 'debug' | 'trace' | 'silent';
 }
 
@@ -110,6 +119,11 @@ const envSchema = z.object({
   GATEHOUSE_BAN_THRESHOLD: positiveInt.default(15),
   GATEHOUSE_BAN_SECONDS: positiveInt.default(1800),
   GATEHOUSE_BAN_WINDOW_SECONDS: positiveInt.default(1800),
+  GATEHOUSE_POSTBACK_BASE_DELAY_MS: positiveInt.default(5000),
+  GATEHOUSE_POSTBACK_MAX_DELAY_MS: positiveInt.default(3_600_000),
+  GATEHOUSE_POSTBACK_MAX_AGE_SECONDS: positiveInt.default(86_400),
+  GATEHOUSE_POSTBACK_TIMEOUT_MS: positiveInt.default(10_000),
+  GATEHOUSE_POSTBACK_POLL_MS: positiveInt.default(1000),
   GATEHOUSE_LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
 });
 
@@ -177,6 +191,13 @@ export function loadConfig(env: Record<string, string | undefined>): GatehouseCo
       threshold: e.GATEHOUSE_BAN_THRESHOLD,
       seconds: e.GATEHOUSE_BAN_SECONDS,
       windowSeconds: e.GATEHOUSE_BAN_WINDOW_SECONDS,
+    },
+    postbacks: {
+      baseDelayMs: e.GATEHOUSE_POSTBACK_BASE_DELAY_MS,
+      maxDelayMs: e.GATEHOUSE_POSTBACK_MAX_DELAY_MS,
+      maxAgeSeconds: e.GATEHOUSE_POSTBACK_MAX_AGE_SECONDS,
+      timeoutMs: e.GATEHOUSE_POSTBACK_TIMEOUT_MS,
+      pollMs: e.GATEHOUSE_POSTBACK_POLL_MS,
     },
     logLevel: e.GATEHOUSE_LOG_LEVEL,
   };
