@@ -48,11 +48,14 @@ export interface Measurement {
   errors: number;
 }
 
+export type LoadHeaders = Record<string, string> | (() => Record<string, string>);
+
 export interface LoadSpec {
   name: string;
   url: string;
   method?: 'GET' | 'POST';
-  headers?: Record<string, string>;
+  /** Fixed headers, or headers made per request (e.g. cycling through many keys). */
+  headers?: LoadHeaders;
   /** Fixed body, or one made per request (e.g. cycling through many keys). */
   body?: string | (() => string);
   /** Runs in this process right before each request is sent (e.g. clearing a cache). */
@@ -68,7 +71,7 @@ export async function measure(spec: LoadSpec): Promise<Measurement> {
   const result = await autocannon({
     url: spec.url,
     method: spec.method ?? 'GET',
-    headers: spec.headers,
+    headers: typeof spec.headers === 'function' ? undefined : spec.headers,
     connections: spec.connections,
     duration: spec.durationSeconds,
     requests: [
@@ -76,7 +79,8 @@ export async function measure(spec: LoadSpec): Promise<Measurement> {
         setupRequest: (req) => {
           spec.beforeEach?.();
           const body = typeof spec.body === 'function' ? spec.body() : spec.body;
-          return body === undefined ? req : { ...req, body };
+          const headers = typeof spec.headers === 'function' ? { ...req.headers, ...spec.headers() } : req.headers;
+          return { ...req, headers, ...(body === undefined ? {} : { body }) };
         },
         onResponse: (status) => {
           if (status !== spec.expectStatus) bad++;

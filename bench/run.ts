@@ -1,7 +1,7 @@
 import 'reflect-metadata';
 import * as os from 'node:os';
 import { Authenticator } from '@gatehouse/core';
-import { Measurement, measure, startBenchApp, table } from './harness';
+import { LoadHeaders, Measurement, measure, startBenchApp, table } from './harness';
 
 /**
  * `npm run bench`: one process, one run. The unauthenticated baseline (GET /health) and every
@@ -82,6 +82,39 @@ async function main(): Promise<void> {
     durationSeconds: 2,
     connections: CONNECTIONS,
   });
+  process.stdout.write(
+    `\nGatehouse benchmark — ${new Date().toISOString()}, node ${process.version}, ${os.cpus().length} cores, ` +
+      `${DURATION}s per scenario, ${CONNECTIONS} connections, SQLite, bcrypt cost 12\n\n`,
+  );
+
+  // Channel scenarios (issue 3 targets): the REST read and the legacy HTTP send.
+  const sent = await fetch(`${bench.url}/rest/v1/messages`, {
+    method: 'POST',
+    headers: { Authorization: `Bearer ${hot.secret}`, 'Content-Type': 'application/json' },
+    body: JSON.stringify({ to: ['+15550100'], body: 'bench' }),
+  });
+  const messageUrl = `${bench.url}/rest/v1/messages/${((await sent.json()) as { id: string }).id}`;
+  const channel = (name: string, url: string, headers?: LoadHeaders) =>
+    measure({ name, url, headers, expectStatus: 200, durationSeconds: DURATION, connections: CONNECTIONS });
+  let nextKey = 0;
+  const channelRows: Measurement[] = [];
+  const channelBaseline = await channel('GET /health (no auth, baseline)', `${bench.url}/health`);
+  channelRows.push(channelBaseline);
+  channelRows.push(await channel('REST read, one hot key', messageUrl, { Authorization: `Bearer ${hot.secret}` }));
+  channelRows.push(
+    await channel(`REST read, ${DISTINCT_KEYS} distinct keys round-robin`, messageUrl, () => ({
+      Authorization: `Bearer ${keys[nextKey++ % keys.length]}`,
+    })),
+  );
+  channelRows.push(
+    await channel(
+      'HTTP channel send, custom bcrypt secret (warm)',
+      `${bench.url}/http/send?username=bench-http&password=${encodeURIComponent(CUSTOM_SECRET)}&to=15550100&text=bench`,
+    ),
+  );
+  process.stdout.write('\nChannels (targets: hot key ≥ 0.7, distinct keys ≥ 0.5, bcrypt warm ≥ 0.5)\n\n');
+  process.stdout.write(table(channelRows, channelBaseline) + '\n');
+
   const rows: Measurement[] = [];
   const baseline = await measure({
     name: 'GET /health (no auth, baseline)',
@@ -111,11 +144,7 @@ async function main(): Promise<void> {
     ),
   );
 
-  process.stdout.write(
-    `\nGatehouse benchmark — ${new Date().toISOString()}, node ${process.version}, ${os.cpus().length} cores, ` +
-      `${DURATION}s per scenario, ${CONNECTIONS} connections, SQLite, bcrypt cost 12\n\n`,
-  );
-  process.stdout.write(table(rows, baseline) + '\n');
+  process.stdout.write('\nAdmin verify (issue 2)\n\n' + table(rows, baseline) + '\n');
 
   // The authenticator alone, called in-process: what one check costs without HTTP around it.
   const auth = bench.app.get(Authenticator);

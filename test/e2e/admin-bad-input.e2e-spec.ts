@@ -143,6 +143,22 @@ describe('admin API: bad input', () => {
     });
   });
 
+  describe('prototype-ish keys are unknown fields too (regression)', () => {
+    it.each([
+      ['{"name":"A","constructor":{"a":1}}', 'constructor'],
+      ['{"name":"A","__proto__":1}', '__proto__'],
+      ['{"name":"A","prototype":"x"}', 'prototype'],
+    ])('POST /admin/v1/accounts with %s is 400 naming %s', async (raw, field) => {
+      const res = await t.http
+        .post('/admin/v1/accounts')
+        .set(t.auth())
+        .set('Content-Type', 'application/json')
+        .send(raw);
+      expectClean(res, 400, 'validation_failed');
+      expect(Object.keys(res.body.error.details.fields as object)).toEqual([field]);
+    });
+  });
+
   describe('wrong types', () => {
     it.each<[RouteName, object, string]>([
       ['create credential', { channel: 'rest', name: 5 }, 'name'],

@@ -103,3 +103,31 @@ export async function createGroup(
     .expect(201);
   return { id: res.body.id as string, slug: res.body.slug as string, name: res.body.name as string, body: res.body };
 }
+
+/**
+ * Every row of an admin list route (`{data, nextCursor}`) for this query, following
+ * nextCursor; `raw` is every page as served, for "never contains …" checks.
+ */
+export async function listAll(
+  t: TestApp,
+  path: string,
+  query: Record<string, string | number> = {},
+  token = t.rootToken,
+): Promise<{ rows: Record<string, any>[]; raw: string }> {
+  const rows: Record<string, any>[] = [];
+  const raw: string[] = [];
+  let cursor: string | null = null;
+  let pages = 0;
+  do {
+    const res = await t.http
+      .get(path)
+      .set(t.auth(token))
+      .query({ limit: 200, ...query, ...(cursor ? { cursor } : {}) })
+      .expect(200);
+    raw.push(res.text);
+    rows.push(...(res.body.data as Record<string, any>[]));
+    cursor = res.body.nextCursor as string | null;
+    if (++pages > 1000) throw new Error(`pagination of ${path} does not terminate`);
+  } while (cursor);
+  return { rows, raw: raw.join('\n') };
+}

@@ -14,26 +14,39 @@ export interface TestApp {
   config: GatehouseConfig;
   http: TestAgent;
   rootToken: string;
+  /** The data dir and pepper this app runs on; with `rootToken`, what `reuse` needs for a restart. */
+  dataDir: string;
+  pepper: string;
   baseUrl: string;
   /** `Authorization` header value for a token. */
   auth(token?: string): { Authorization: string };
   /** Writes queued request-log rows so a test can read them back. */
   flushLogs(): Promise<void>;
-  close(): Promise<void>;
+  /** Stops the app and removes its data dir, unless `keepDataDir` (another app will reuse it). */
+  close(options?: { keepDataDir?: boolean }): Promise<void>;
+}
+
+export interface TestAppOptions {
+  /**
+   * Start as a restart of an earlier app: same data dir (so the same SQLite file), pepper and
+   * root token. Close the earlier one with `keepDataDir: true`; this one then owns the dir.
+   */
+  reuse?: Pick<TestApp, 'dataDir' | 'pepper' | 'rootToken'>;
 }
 
 /**
  * The real service, built by the same bootstrap as `main.ts`, listening on a free loopback
  * port. SQLite in a fresh temp dir unless DATABASE_URL points at MySQL/MariaDB.
  */
-export async function startTestApp(env: Record<string, string> = {}): Promise<TestApp> {
-  const dataDir = fs.mkdtempSync(path.join(os.tmpdir(), 'gatehouse-test-'));
-  const rootToken = `root-${randomBytes(24).toString('hex')}`;
+export async function startTestApp(env: Record<string, string> = {}, options: TestAppOptions = {}): Promise<TestApp> {
+  const dataDir = options.reuse?.dataDir ?? fs.mkdtempSync(path.join(os.tmpdir(), 'gatehouse-test-'));
+  const rootToken = options.reuse?.rootToken ?? `root-${randomBytes(24).toString('hex')}`;
+  const pepper = options.reuse?.pepper ?? randomBytes(32).toString('hex');
   const dbUrl = process.env.DATABASE_URL;
   const config = loadConfig({
     GATEHOUSE_DATA_DIR: dataDir,
     GATEHOUSE_ROOT_TOKEN: rootToken,
-    GATEHOUSE_PEPPER: randomBytes(32).toString('hex'),
+    GATEHOUSE_PEPPER: pepper,
     GATEHOUSE_BCRYPT_COST: '4',
     GATEHOUSE_LOG_LEVEL: 'silent',
     GATEHOUSE_HTTP_PORT: '0',
@@ -49,12 +62,14 @@ export async function startTestApp(env: Record<string, string> = {}): Promise<Te
     config,
     http,
     rootToken,
+    dataDir,
+    pepper,
     baseUrl: `http://127.0.0.1:${address.port}`,
     auth: (token = rootToken) => ({ Authorization: `Bearer ${token}` }),
     flushLogs: () => app.get(RequestLogService).flush(),
-    close: async () => {
+    close: async ({ keepDataDir = false } = {}) => {
       await app.close();
-      fs.rmSync(dataDir, { recursive: true, force: true });
+      if (!keepDataDir) fs.rmSync(dataDir, { recursive: true, force: true });
     },
   };
 }

@@ -5,6 +5,7 @@ import { ConfigModule, GatehouseConfig } from '@gatehouse/config';
 import { CoreModule } from '@gatehouse/core';
 import { PersistenceModule } from '@gatehouse/persistence';
 import { PlatformModule } from '@gatehouse/platform';
+import { PostbacksModule } from '@gatehouse/postbacks';
 
 /**
  * Composes the service: config → persistence → platform → core → APIs and listeners.
@@ -24,6 +25,7 @@ export class AppModule {
         AdminApiModule,
         RestChannelModule,
         HttpChannelModule,
+        PostbacksModule,
       ],
     };
   }

@@ -2,12 +2,12 @@ import { INestApplication } from '@nestjs/common';
 import { NestFactory } from '@nestjs/core';
 import { NestExpressApplication } from '@nestjs/platform-express';
 import { DocumentBuilder, OpenAPIObject, SwaggerModule } from '@nestjs/swagger';
-import { Logger } from 'nestjs-pino';
 import { sendHttpTextError } from '@gatehouse/channels';
 import { GatehouseConfig } from '@gatehouse/config';
 import { AdminTokenService, MAX_AVATAR_BYTES } from '@gatehouse/core';
 import {
   ApiExceptionFilter,
+  PinoLoggerService,
   bodyParsingMiddleware,
   createValidationPipe,
   formParser,
@@ -29,7 +29,7 @@ export async function createGatehouseApp(config: GatehouseConfig): Promise<Gateh
     bufferLogs: true,
     abortOnError: false,
   });
-  app.useLogger(app.get(Logger));
+  app.useLogger(app.get(PinoLoggerService));
   app.disable('x-powered-by');
   app.set('query parser', 'simple'); // no nested objects or arrays out of query strings
   app.set('trust proxy', false); // PeerAddressResolver decides what X-Forwarded-For is worth

@@ -3,26 +3,33 @@ import { DataSource, EntityManager } from 'typeorm';
 import { DomainError, UnitOfWork } from '@gatehouse/core';
 
 /**
- * Transactions without passing managers around: `transaction` stores its EntityManager in
- * async-local storage and every repository asks `manager()` for the current one.
- *
- * better-sqlite3 has a single connection, on which TypeORM would nest concurrent
- * transactions as savepoints of each other; on SQLite they are therefore run one at a time.
+ * Transactions without passing managers around. On MySQL, `transaction` stores its
+ * EntityManager in async-local storage and every repository asks `manager()` for the current
+ * one. better-sqlite3 has a single connection, on which TypeORM would nest concurrent
+ * transactions as savepoints of each other; on SQLite they therefore run one at a time.
  */
 export class TypeOrmUnitOfWork implements UnitOfWork {
   private readonly storage = new AsyncLocalStorage<EntityManager>();
   private tail: Promise<unknown> = Promise.resolve();
+  private readonly sqlite: boolean;
 
-  constructor(private readonly dataSource: DataSource) {}
+  constructor(private readonly dataSource: DataSource) {
+    this.sqlite = dataSource.options.type === 'better-sqlite3';
+  }
 
   manager(): EntityManager {
     return this.storage.getStore() ?? this.dataSource.manager;
   }
 
   transaction<T>(work: () => Promise<T>): Promise<T> {
-    if (this.storage.getStore()) return work(); // already inside one: join it
-    const run = () => this.dataSource.transaction((em) => this.storage.run(em, work)).catch(translateConflict);
-    if (this.dataSource.options.type !== 'better-sqlite3') return run();
+    if (!this.sqlite) {
+      if (this.storage.getStore()) return work(); // already inside one: join it
+      return this.dataSource.transaction((em) => this.storage.run(em, work)).catch(translateConflict);
+    }
+    // SQLite: one connection, so every query made while BEGIN is open runs inside it; no async
+    // context is needed (on Node 20 AsyncLocalStorage taxes every promise of every request).
+    // Transactions queue one behind the other; none of the services nests them.
+    const run = () => this.dataSource.transaction(() => work()).catch(translateConflict);
     const result = this.tail.then(run, run);
     this.tail = result.catch(() => undefined);
     return result;

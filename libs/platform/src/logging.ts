@@ -1,14 +1,12 @@
-import type { IncomingMessage } from 'node:http';
-import { Params } from 'nestjs-pino';
+import { Injectable, LoggerService, NestMiddleware } from '@nestjs/common';
+import type { NextFunction, Request, Response } from 'express';
+import pino, { Logger as Pino } from 'pino';
 import { GatehouseConfig } from '@gatehouse/config';
-import { newId } from '@gatehouse/core';
 
 /** Paths pino must never print: credentials travel in these. */
 export const REDACTED_PATHS = [
-  'req.headers.authorization',
-  'req.headers.cookie',
-  'req.headers["proxy-authorization"]',
-  'req.headers["x-api-key"]',
+  'headers.authorization',
+  'headers.cookie',
   '*.password',
   '*.secret',
   '*.token',
@@ -20,26 +18,83 @@ export const REDACTED_PATHS = [
   'err.sqlMessage',
 ];
 
+export function createPino(config: GatehouseConfig): Pino {
+  return pino({
+    level: config.logLevel,
+    redact: { paths: REDACTED_PATHS, censor: '[redacted]' },
+    base: { service: 'gatehouse' },
+  });
+}
+
 /**
- * Structured logs (pino). Access lines carry the path only: query strings can hold an HTTP
- * channel password. 2xx/3xx are debug-level, client errors info, server errors error.
+ * Nest's logger backed by pino: structured JSON, one line per event, context = class name.
+ * Accepts both Nest's `(message, context)` and pino's `(object, message, context)` styles.
+ * No per-request async context: on Node 20 AsyncLocalStorage taxes every promise.
  */
-export function loggerParams(config: GatehouseConfig): Params {
-  return {
-    pinoHttp: {
-      level: config.logLevel,
-      redact: { paths: REDACTED_PATHS, censor: '[redacted]' },
-      genReqId: (_req: IncomingMessage) => newId(),
-      customLogLevel: (_req, res, err) =>
-        err || res.statusCode >= 500 ? 'error' : res.statusCode >= 400 ? 'info' : 'debug',
-      serializers: {
-        req: (req: { id: string; method: string; url: string }) => ({
-          id: req.id,
+@Injectable()
+export class PinoLoggerService implements LoggerService {
+  constructor(readonly pino: Pino) {}
+
+  log(message: unknown, ...rest: unknown[]): void {
+    this.write('info', message, rest);
+  }
+  error(message: unknown, ...rest: unknown[]): void {
+    this.write('error', message, rest);
+  }
+  warn(message: unknown, ...rest: unknown[]): void {
+    this.write('warn', message, rest);
+  }
+  debug(message: unknown, ...rest: unknown[]): void {
+    this.write('debug', message, rest);
+  }
+  verbose(message: unknown, ...rest: unknown[]): void {
+    this.write('trace', message, rest);
+  }
+  fatal(message: unknown, ...rest: unknown[]): void {
+    this.write('fatal', message, rest);
+  }
+
+  private write(level: pino.Level, message: unknown, rest: unknown[]): void {
+    if (!this.pino.isLevelEnabled(level)) return;
+    // Nest appends the context (class name) as the last string argument.
+    const context = rest.length > 0 && typeof rest[rest.length - 1] === 'string' ? (rest.pop() as string) : undefined;
+    if (typeof message === 'object' && message !== null && !(message instanceof Error)) {
+      const text = typeof rest[0] === 'string' ? rest[0] : undefined;
+      this.pino[level]({ ...message, context }, text);
+    } else if (message instanceof Error) {
+      this.pino[level]({ err: message, context }, message.message);
+    } else {
+      // Nest's own error(message, stack, context) form.
+      const stack = typeof rest[0] === 'string' ? rest[0] : undefined;
+      this.pino[level]({ context, ...(stack ? { stack } : {}) }, String(message));
+    }
+  }
+}
+
+/**
+ * Access log: method, path (never the query string: it can hold an HTTP channel password),
+ * status and duration. 5xx are errors, 4xx info, the rest debug.
+ */
+@Injectable()
+export class AccessLogMiddleware implements NestMiddleware {
+  constructor(private readonly logger: PinoLoggerService) {}
+
+  use(req: Request, res: Response, next: NextFunction): void {
+    const started = performance.now();
+    res.once('finish', () => {
+      const level = res.statusCode >= 500 ? 'error' : res.statusCode >= 400 ? 'info' : 'debug';
+      if (!this.logger.pino.isLevelEnabled(level)) return;
+      this.logger.pino[level](
+        {
+          context: 'AccessLog',
           method: req.method,
-          path: req.url.split('?')[0],
-        }),
-        res: (res: { statusCode: number }) => ({ statusCode: res.statusCode }),
-      },
-    },
-  };
+          path: req.originalUrl.split('?')[0],
+          status: res.statusCode,
+          durationMs: Math.round(performance.now() - started),
+        },
+        'request',
+      );
+    });
+    next();
+  }
 }

@@ -1,9 +1,8 @@
 import { Global, MiddlewareConsumer, Module, NestModule } from '@nestjs/common';
-import { LoggerModule } from 'nestjs-pino';
 import { GATEHOUSE_CONFIG, GatehouseConfig } from '@gatehouse/config';
 import { PEPPER } from '@gatehouse/core';
 import { PeerAddressResolver } from './http/peer-address';
-import { loggerParams } from './logging';
+import { AccessLogMiddleware, PinoLoggerService, createPino } from './logging';
 import { HealthController } from './ops/health.controller';
 import { HttpMetricsMiddleware } from './ops/http-metrics.middleware';
 import { MetricsController, MetricsRegistry } from './ops/metrics';
@@ -12,12 +11,6 @@ import { resolvePepper } from './secrets/pepper';
 /** Process plumbing every listener shares: logging, pepper, peer addresses, health, metrics. */
 @Global()
 @Module({
-  imports: [
-    LoggerModule.forRootAsync({
-      inject: [GATEHOUSE_CONFIG],
-      useFactory: (config: GatehouseConfig) => loggerParams(config),
-    }),
-  ],
   controllers: [HealthController, MetricsController],
   providers: [
     { provide: PEPPER, inject: [GATEHOUSE_CONFIG], useFactory: (config: GatehouseConfig) => resolvePepper(config) },
@@ -27,11 +20,16 @@ import { resolvePepper } from './secrets/pepper';
       useFactory: (config: GatehouseConfig) => new PeerAddressResolver(config.http.trustedProxies),
     },
     MetricsRegistry,
+    {
+      provide: PinoLoggerService,
+      inject: [GATEHOUSE_CONFIG],
+      useFactory: (config: GatehouseConfig) => new PinoLoggerService(createPino(config)),
+    },
   ],
-  exports: [PEPPER, PeerAddressResolver, MetricsRegistry],
+  exports: [PEPPER, PeerAddressResolver, MetricsRegistry, PinoLoggerService],
 })
 export class PlatformModule implements NestModule {
   configure(consumer: MiddlewareConsumer): void {
-    consumer.apply(HttpMetricsMiddleware).forRoutes('*');
+    consumer.apply(AccessLogMiddleware, HttpMetricsMiddleware).forRoutes('*');
   }
 }

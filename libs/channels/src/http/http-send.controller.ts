@@ -1,7 +1,7 @@
 import { Controller, Get, Header, HttpCode, Post, Req, Res, UseFilters } from '@nestjs/common';
 import { ApiExcludeController } from '@nestjs/swagger';
 import type { Request, Response } from 'express';
-import { Authenticator, RequestLogService, SubmissionService } from '@gatehouse/core';
+import { Authenticator, DomainError, RequestLogService, SubmissionService } from '@gatehouse/core';
 import { ApiError, PeerAddressResolver, requestPeer } from '@gatehouse/platform';
 import { logChannelRequest } from '../shared/channel-request-log';
 import { httpAuthFailure, httpFailureStatus } from '../shared/http-auth-failure';
@@ -30,6 +30,8 @@ export class HttpSendController {
   @Get('send')
   @Header('Content-Type', 'text/plain; charset=utf-8')
   sendGet(@Req() req: Request, @Res({ passthrough: true }) res: Response): Promise<string> {
+    // Express routes HEAD to GET handlers; a HEAD must not submit anything.
+    if (req.method === 'HEAD') throw new ApiError(405, 'method_not_allowed', 'use GET or POST');
     return this.send(req, res, req.query);
   }
 
@@ -85,11 +87,22 @@ export class HttpSendController {
 
     const text = field('text');
     if (text === undefined) throw new ApiError(400, 'validation_failed', 'text: is required');
-    const submission = await this.submissions.submit(result.credential, {
-      to: list('to'),
-      body: text,
-      groups: list('groups'),
-    });
+    const submission = await this.submissions
+      .submit(result.credential, { to: list('to'), body: text, groups: list('groups') })
+      .catch((err: unknown) => {
+        throw inThisChannelsWords(err);
+      });
     return `OK ${submission.id}\n`;
   }
+}
+
+/** The core calls the message `body`; this channel's clients know the field as `text`. */
+function inThisChannelsWords(err: unknown): unknown {
+  if (err instanceof DomainError && err.details?.field === 'body') {
+    return new DomainError(err.kind, err.code, err.message.replace(/^body:/, 'text:'), {
+      ...err.details,
+      field: 'text',
+    });
+  }
+  return err;
 }

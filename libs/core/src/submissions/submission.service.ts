@@ -54,11 +54,17 @@ export class SubmissionService {
       createdAt: now,
       updatedAt: now,
     };
-    await this.uow.transaction(async () => {
-      await this.submissions.insert(submission);
-      if (key.postbackUrl) await this.outbox.enqueue(submission, key.postbackUrl, 'submission.accepted', now);
-    });
-    if (key.postbackUrl) this.outbox.wake();
+    if (key.postbackUrl) {
+      const url = key.postbackUrl;
+      // The submission and its `accepted` event land together or not at all.
+      await this.uow.transaction(async () => {
+        await this.submissions.insert(submission);
+        await this.outbox.enqueue(submission, url, 'submission.accepted', now);
+      });
+      this.outbox.wake();
+    } else {
+      await this.submissions.insert(submission); // one row: atomic without a transaction
+    }
     return submission;
   }
 

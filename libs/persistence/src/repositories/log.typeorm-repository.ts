@@ -14,14 +14,39 @@ import { AuditLogEntity, RequestLogEntity } from '../entities/log.entity';
 import { TypeOrmUnitOfWork } from '../unit-of-work.typeorm';
 import { applyPage, applyScope } from './query-helpers';
 
+const INSERT_CHUNK = 100;
+const INSERT_SQL =
+  'INSERT INTO request_log (id, at, channel, credential_id, account_id, tenant_id, username, peer, operation, ' +
+  'outcome, status, duration_ms) VALUES ';
+const ROW_PLACEHOLDERS = '(?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)';
+
 export class TypeOrmRequestLogRepository implements RequestLogRepository {
   constructor(private readonly uow: TypeOrmUnitOfWork) {}
 
+  /**
+   * Plain multi-row INSERTs: TypeORM's bulk insert builds per-entity metadata and cost more
+   * than the requests being logged. Same SQL for every full chunk, so the statement is cached.
+   */
   async insertMany(entries: RequestLogEntry[]): Promise<void> {
-    await this.uow
-      .manager()
-      .getRepository(RequestLogEntity)
-      .insert(entries.map((e) => ({ ...e })));
+    const manager = this.uow.manager();
+    for (let i = 0; i < entries.length; i += INSERT_CHUNK) {
+      const chunk = entries.slice(i, i + INSERT_CHUNK);
+      const params = chunk.flatMap((e) => [
+        e.id,
+        e.at.getTime(),
+        e.channel,
+        e.credentialId,
+        e.accountId,
+        e.tenantId,
+        e.username,
+        e.peer,
+        e.operation,
+        e.outcome,
+        e.status,
+        e.durationMs,
+      ]);
+      await manager.query(`${INSERT_SQL}${chunk.map(() => ROW_PLACEHOLDERS).join(', ')}`, params);
+    }
   }
 
   async list(scope: AccessScope, filter: RequestLogFilter, page: PageRequest): Promise<Page<RequestLogEntry>> {

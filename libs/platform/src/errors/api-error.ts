@@ -128,6 +128,8 @@ function fromBodyParser(err: unknown): ResolvedError | null {
         field: 'body',
         limit: e.limit,
       });
+    case 'parameters.too.many':
+      return make(413, 'payload_too_large', 'too many form fields', { field: 'body' });
     case 'encoding.unsupported':
     case 'charset.unsupported':
       return make(415, 'unsupported_media_type', 'unsupported content encoding or charset');

@@ -1,6 +1,7 @@
 import { Logger } from '@nestjs/common';
 import * as express from 'express';
 import type { NextFunction, Request, RequestHandler, Response } from 'express';
+import { ApiError } from '../errors/api-error';
 import { sendError } from '../errors/api-exception.filter';
 
 export interface BodyParserRoute {
@@ -32,7 +33,36 @@ export function bodyParsingMiddleware(routes: BodyParserRoute[]): RequestHandler
 }
 
 export function jsonParser(limitBytes: number): RequestHandler {
-  return express.json({ limit: limitBytes, strict: true, type: ['application/json', 'application/*+json'] });
+  const parse = express.json({ limit: limitBytes, strict: true, type: ['application/json', 'application/*+json'] });
+  return (req, res, next) =>
+    parse(req, res, (err?: unknown) => {
+      if (err) return next(err);
+      const forbidden = findForbiddenKey(req.body, '');
+      if (forbidden)
+        return next(
+          new ApiError(400, 'validation_failed', `${forbidden}: property should not exist`, {
+            fields: { [forbidden]: ['property should not exist'] },
+          }),
+        );
+      next();
+    });
+}
+
+/**
+ * `__proto__`, `constructor` and `prototype` are never fields of this API; class-transformer
+ * would skip them silently instead of refusing them like any other unknown field.
+ */
+const FORBIDDEN_KEYS = new Set(['__proto__', 'constructor', 'prototype']);
+
+function findForbiddenKey(value: unknown, path: string, depth = 0): string | null {
+  if (typeof value !== 'object' || value === null || depth > 32) return null;
+  for (const key of Object.keys(value)) {
+    const here = path ? `${path}.${key}` : key;
+    if (FORBIDDEN_KEYS.has(key)) return here;
+    const found = findForbiddenKey((value as Record<string, unknown>)[key], here, depth + 1);
+    if (found) return found;
+  }
+  return null;
 }
 
 export function rawParser(limitBytes: number): RequestHandler {
