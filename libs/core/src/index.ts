@@ -20,6 +20,7 @@ export * from './credentials/credential.model';
 export * from './credentials/credential.repository';
 export * from './credentials/credential.service';
 export * from './credentials/credential-usage.recorder';
+export * from './credentials/postback-url';
 export * from './events/change-notifier';
 export * from './groups/group.model';
 export * from './groups/group.repository';

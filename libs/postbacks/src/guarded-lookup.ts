@@ -1,8 +1,7 @@
 import * as dns from 'node:dns';
 import type { LookupFunction } from 'node:net';
-import { isPublicAddress, parseIp } from '@gatehouse/core';
-// Not re-exported by the core index; the same name rule the URL got when it was saved.
-import { isPrivateTarget } from '@gatehouse/core/credentials/postback-url';
+// The same name rule the URL got when it was saved.
+import { isPrivateTarget, isPublicAddress, parseIp } from '@gatehouse/core';
 
 /** A resolver shaped like `dns.lookup(host, { all: true }, cb)`; tests pass a fake one. */
 export type ResolveAll = (

@@ -1,8 +1,7 @@
 import * as http from 'node:http';
 import * as https from 'node:https';
 import { isIP } from 'node:net';
-import { isPublicAddress, parseIp } from '@gatehouse/core';
-import { isPrivateTarget } from '@gatehouse/core/credentials/postback-url';
+import { isPrivateTarget, isPublicAddress, parseIp } from '@gatehouse/core';
 import { PrivateAddressError, ResolveAll, guardedLookup } from './guarded-lookup';
 
 /** Response bodies are read and thrown away; past this a receiver is cut off (status already known). */
