@@ -1,6 +1,6 @@
 import { DynamicModule, Module } from '@nestjs/common';
 import { AdminApiModule } from '@gatehouse/admin-api';
-import { HttpChannelModule, RestChannelModule } from '@gatehouse/channels';
+import { HttpChannelModule, RestChannelModule, WebserviceChannelModule } from '@gatehouse/channels';
 import { ConfigModule, GatehouseConfig } from '@gatehouse/config';
 import { CoreModule } from '@gatehouse/core';
 import { PersistenceModule } from '@gatehouse/persistence';
@@ -25,6 +25,7 @@ export class AppModule {
         AdminApiModule,
         RestChannelModule,
         HttpChannelModule,
+        WebserviceChannelModule,
         PostbacksModule,
       ],
     };

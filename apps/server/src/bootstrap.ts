@@ -2,7 +2,7 @@ import { INestApplication } from '@nestjs/common';
 import { NestFactory } from '@nestjs/core';
 import { NestExpressApplication } from '@nestjs/platform-express';
 import { DocumentBuilder, OpenAPIObject, SwaggerModule } from '@nestjs/swagger';
-import { sendHttpTextError } from '@gatehouse/channels';
+import { MESSAGING_PATH_PATTERN, sendHttpTextError, sendSoapBodyError, soapBodyParser } from '@gatehouse/channels';
 import { GatehouseConfig } from '@gatehouse/config';
 import { AdminTokenService, MAX_AVATAR_BYTES } from '@gatehouse/core';
 import {
@@ -39,6 +39,7 @@ export async function createGatehouseApp(config: GatehouseConfig): Promise<Gateh
       { path: '/admin/', parser: jsonParser(config.http.bodyLimitBytes) },
       { path: '/rest/', parser: jsonParser(config.http.bodyLimitBytes) },
       { path: '/http/', parser: formParser(config.http.bodyLimitBytes), onError: sendHttpTextError },
+      { path: MESSAGING_PATH_PATTERN, parser: soapBodyParser(config.http.bodyLimitBytes), onError: sendSoapBodyError },
     ]),
   );
   app.useGlobalFilters(new ApiExceptionFilter());

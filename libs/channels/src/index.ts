@@ -4,3 +4,6 @@ export * from './shared/http-auth-failure';
 export * from './shared/submitted-credentials';
 export * from './shared/channel-request-log';
 export * from './http/http-text.filter';
+export * from './webservice/webservice-channel.module';
+export { MESSAGING_PATH_PATTERN } from './webservice/messaging.wsdl';
+export { sendSoapBodyError, soapBodyParser } from './webservice/soap-body-parser';

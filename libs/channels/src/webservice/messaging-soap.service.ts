@@ -1,0 +1,137 @@
+import { Injectable } from '@nestjs/common';
+import type { Request, Response } from 'express';
+import type { IServices } from 'soap';
+import { AuthenticatedCredential, Authenticator, RequestLogService, SubmissionService } from '@gatehouse/core';
+import { PeerAddressResolver, requestPeer } from '@gatehouse/platform';
+import { logChannelRequest } from '../shared/channel-request-log';
+import { httpAuthFailure } from '../shared/http-auth-failure';
+import { SoapOperation } from './messaging.wsdl';
+import { soapLogin } from './soap-credentials';
+import { SOAP_FAULT_STATUS, SoapFault, toSoapFault } from './soap-fault';
+import { SoapFields } from './soap-fields';
+
+interface SendMessageResult {
+  submissionId: string;
+  status: string;
+}
+
+interface MessageStatusResult {
+  submissionId: string;
+  status: string;
+  detail?: string;
+  createdAt: string;
+  updatedAt: string;
+}
+
+/** Every refusal is a fault answered with 500, and the request log says so. */
+const faultStatus = (): string => String(SOAP_FAULT_STATUS);
+
+/**
+ * The `webservice` channel's operations (see messaging.wsdl.ts). Each request authenticates on
+ * its own, with the request elements or a WS-Security UsernameToken, and is logged once with
+ * its final status. Failures reject with a SoapFault, which the `soap` package writes.
+ */
+@Injectable()
+export class MessagingSoapService {
+  constructor(
+    private readonly authenticator: Authenticator,
+    private readonly submissions: SubmissionService,
+    private readonly requestLog: RequestLogService,
+    private readonly peers: PeerAddressResolver,
+  ) {}
+
+  /** The tree the `soap` server dispatches on: service → port → operation (names from the WSDL). */
+  services(): IServices {
+    return {
+      MessagingService: {
+        MessagingPort: {
+          SendMessage: (args: unknown, _callback: unknown, header: unknown, req: Request, res: Response) =>
+            this.run(res, () => this.sendMessage(SoapFields.of(args), header, req, res)),
+          GetMessageStatus: (args: unknown, _callback: unknown, header: unknown, req: Request, res: Response) =>
+            this.run(res, () => this.getMessageStatus(SoapFields.of(args), header, req, res)),
+        },
+      },
+    };
+  }
+
+  private async sendMessage(
+    fields: SoapFields,
+    header: unknown,
+    req: Request,
+    res: Response,
+  ): Promise<SendMessageResult> {
+    const key = await this.authenticate('SendMessage', fields, header, req, res);
+    const body = fields.text('body');
+    if (body === undefined) throw SoapFault.client('validation_failed', 'body: is required');
+    const submission = await this.submissions.submit(key, {
+      to: fields.list('to'),
+      body,
+      groups: fields.list('groups'),
+    });
+    return { submissionId: submission.id, status: submission.status };
+  }
+
+  private async getMessageStatus(
+    fields: SoapFields,
+    header: unknown,
+    req: Request,
+    res: Response,
+  ): Promise<MessageStatusResult> {
+    const key = await this.authenticate('GetMessageStatus', fields, header, req, res);
+    const id = fields.text('submissionId')?.trim();
+    if (!id) throw SoapFault.client('validation_failed', 'submissionId: is required');
+    const s = await this.submissions.getForKey(key, id);
+    return {
+      submissionId: s.id,
+      status: s.status,
+      ...(s.detail === null ? {} : { detail: s.detail }),
+      // ISO strings: the `soap` serialiser writes Date objects as empty elements.
+      createdAt: s.createdAt.toISOString(),
+      updatedAt: s.updatedAt.toISOString(),
+    };
+  }
+
+  private async authenticate(
+    operation: SoapOperation,
+    fields: SoapFields,
+    header: unknown,
+    req: Request,
+    res: Response,
+  ): Promise<AuthenticatedCredential> {
+    const login = soapLogin(fields, header);
+    const peer = requestPeer(this.peers, req);
+    const logged = `soap.${operation}`;
+    const result = await this.authenticator.authenticate({
+      channel: 'webservice',
+      username: login.username,
+      secret: login.password,
+      peer,
+      operation: logged,
+      logSuccess: false,
+      failureStatus: faultStatus,
+    });
+    if (!result.ok) {
+      const failure = httpAuthFailure(result.reason);
+      if (result.reason !== 'banned') throw SoapFault.client(failure.code, failure.message);
+      const retryAfterSeconds = result.retryAfterSeconds ?? 60;
+      throw SoapFault.client(failure.code, failure.message, {
+        retryAfterSeconds,
+        headers: { 'Retry-After': String(retryAfterSeconds) },
+      });
+    }
+    logChannelRequest(this.requestLog, res, result.credential, logged, peer);
+    return result.credential;
+  }
+
+  /** Turns any failure into a fault, with its headers and its code for the request log. */
+  private async run<T>(res: Response, operation: () => Promise<T>): Promise<T> {
+    try {
+      return await operation();
+    } catch (err) {
+      const fault = toSoapFault(err);
+      res.locals.errorCode = fault.code;
+      for (const [name, value] of Object.entries(fault.headers)) res.setHeader(name, value);
+      throw fault;
+    }
+  }
+}
