@@ -31,6 +31,7 @@ export async function createGatehouseApp(config: GatehouseConfig): Promise<Gateh
   });
   app.useLogger(app.get(PinoLoggerService));
   app.disable('x-powered-by');
+  app.set('etag', false); // no conditional GETs on this API: skip hashing every response body
   app.set('query parser', 'simple'); // no nested objects or arrays out of query strings
   app.set('trust proxy', false); // PeerAddressResolver decides what X-Forwarded-For is worth
   app.use(
