@@ -14,7 +14,6 @@ import {
   PageRequest,
   toPage,
 } from '@gatehouse/core';
-import { AccountEntity } from '../entities/account.entity';
 import {
   AvatarChunkEntity,
   CredentialEntity,
@@ -119,16 +118,17 @@ export class TypeOrmCredentialRepository implements CredentialRepository {
     if (ids.length > 0) await this.secrets.update({ id: In(ids) }, { expiresAt });
   }
 
-  async findAuthByUsername(channel: Channel, username: string): Promise<CredentialAuthRecord | null> {
-    const row = await this.credentials.findOne({ where: { channel, username } });
-    return row ? this.authRecord(row) : null;
+  // The authenticator's cold path: one joined read for the credential and its accounts' state,
+  // one for its secrets, and the group links only for a groups-scoped key. Raw SQL: the query
+  // builder cost more than the reads themselves.
+  findAuthByUsername(channel: Channel, username: string): Promise<CredentialAuthRecord | null> {
+    return this.authRecord('c.channel = ? AND c.username = ?', [channel, username]);
   }
 
-  async findAuthByLookupKey(lookupKey: string): Promise<CredentialAuthRecord | null> {
-    const secret = await this.secrets.findOne({ select: { credentialId: true }, where: { lookupKey } });
-    if (!secret) return null;
-    const row = await this.credentials.findOne({ where: { id: secret.credentialId } });
-    return row ? this.authRecord(row) : null;
+  findAuthByLookupKey(lookupKey: string): Promise<CredentialAuthRecord | null> {
+    return this.authRecord('c.id = (SELECT s.credential_id FROM credential_secrets s WHERE s.lookup_key = ?)', [
+      lookupKey,
+    ]);
   }
 
   async listIdsByAccountTree(accountId: string): Promise<string[]> {
@@ -177,19 +177,39 @@ export class TypeOrmCredentialRepository implements CredentialRepository {
     return (result.affected ?? 0) > 0;
   }
 
-  private async authRecord(row: CredentialEntity): Promise<CredentialAuthRecord> {
-    const [credential] = await this.hydrate([row], false);
-    const secrets = await this.listSecrets(row.id);
-    const accountIds = [...new Set([row.accountId, row.tenantId])];
-    const accounts = await this.em
-      .getRepository(AccountEntity)
-      .find({ select: { id: true, status: true }, where: { id: In(accountIds) } });
-    const accountActive = accountIds.every((id) => accounts.some((a) => a.id === id && a.status === 'active'));
-    return { credential: credential, secrets, accountActive };
+  private async authRecord(where: string, params: string[]): Promise<CredentialAuthRecord | null> {
+    const em = this.em;
+    const rows = await em.query<AuthRow[]>(`${AUTH_SELECT} WHERE ${where}`, params);
+    const row = rows[0];
+    if (!row) return null;
+    const secretRows = await em.query<SecretRow[]>(
+      'SELECT id, credential_id, hash, lookup_key, expires_at, created_at FROM credential_secrets WHERE credential_id = ?',
+      [row.id],
+    );
+    const groups =
+      row.scope === 'groups'
+        ? await em.query<GroupRef[]>(
+            'SELECT g.id AS id, g.slug AS slug FROM credential_groups l JOIN recipient_groups g ON g.id = l.group_id ' +
+              'WHERE l.credential_id = ? ORDER BY g.slug',
+            [row.id],
+          )
+        : [];
+    return {
+      credential: authRowToModel(row, groups),
+      secrets: secretRows.map((r) => ({
+        id: r.id,
+        credentialId: r.credential_id,
+        hash: r.hash,
+        lookupKey: r.lookup_key,
+        expiresAt: epoch(r.expires_at),
+        createdAt: epoch(r.created_at)!,
+      })),
+      accountActive: row.account_status === 'active' && (row.master_status ?? 'active') === 'active',
+    };
   }
 
   /** Adds group refs and the avatar flag to a batch of rows with two queries. */
-  private async hydrate(rows: CredentialEntity[], withAvatar = true): Promise<Credential[]> {
+  private async hydrate(rows: CredentialEntity[]): Promise<Credential[]> {
     if (rows.length === 0) return [];
     const ids = rows.map((r) => r.id);
     const links = await this.em
@@ -202,15 +222,13 @@ export class TypeOrmCredentialRepository implements CredentialRepository {
       .where('l.credential_id IN (:...ids)', { ids })
       .orderBy('g.slug', 'ASC')
       .getRawMany<{ credentialId: string; id: string; slug: string }>();
-    const avatarOwners = withAvatar
-      ? new Set(
-          (
-            await this.em
-              .getRepository(AvatarChunkEntity)
-              .find({ select: { credentialId: true }, where: { credentialId: In(ids), seq: 0 } })
-          ).map((a) => a.credentialId),
-        )
-      : new Set<string>();
+    const avatarOwners = new Set(
+      (
+        await this.em
+          .getRepository(AvatarChunkEntity)
+          .find({ select: { credentialId: true }, where: { credentialId: In(ids), seq: 0 } })
+      ).map((a) => a.credentialId),
+    );
     return rows.map((r) =>
       toModel(
         r,
@@ -224,6 +242,76 @@ export class TypeOrmCredentialRepository implements CredentialRepository {
     if (groups.length === 0) return;
     await this.em.getRepository(CredentialGroupEntity).insert(groups.map((g) => ({ credentialId, groupId: g.id })));
   }
+}
+
+const AUTH_SELECT =
+  'SELECT c.id, c.account_id, c.tenant_id, c.channel, c.name, c.username, c.enabled, c.expires_at, ' +
+  'c.allowed_cidrs, c.postback_url, c.postback_salt, c.off_the_record, c.scope, c.secret_hint, c.created_at, ' +
+  'c.updated_at, c.rotated_at, c.last_used_at, a.status AS account_status, m.status AS master_status ' +
+  'FROM credentials c JOIN accounts a ON a.id = c.account_id LEFT JOIN accounts m ON m.id = c.tenant_id';
+
+type Epoch = string | number | null;
+
+interface AuthRow {
+  id: string;
+  account_id: string;
+  tenant_id: string;
+  channel: string;
+  name: string;
+  username: string;
+  enabled: number | boolean;
+  expires_at: Epoch;
+  allowed_cidrs: string;
+  postback_url: string | null;
+  postback_salt: string;
+  off_the_record: number | boolean;
+  scope: string;
+  secret_hint: string;
+  created_at: Epoch;
+  updated_at: Epoch;
+  rotated_at: Epoch;
+  last_used_at: Epoch;
+  account_status: string;
+  master_status: string | null;
+}
+
+interface SecretRow {
+  id: string;
+  credential_id: string;
+  hash: string;
+  lookup_key: string | null;
+  expires_at: Epoch;
+  created_at: Epoch;
+}
+
+/** BIGINT epoch milliseconds arrive as numbers (SQLite) or strings (MySQL). */
+function epoch(value: Epoch): Date | null {
+  return value === null ? null : new Date(Number(value));
+}
+
+function authRowToModel(r: AuthRow, groups: GroupRef[]): Credential {
+  return {
+    id: r.id,
+    accountId: r.account_id,
+    tenantId: r.tenant_id,
+    channel: r.channel as Channel,
+    name: r.name,
+    username: r.username,
+    enabled: Boolean(Number(r.enabled)),
+    expiresAt: epoch(r.expires_at),
+    allowedCidrs: JSON.parse(r.allowed_cidrs) as string[],
+    postbackUrl: r.postback_url,
+    postbackSalt: r.postback_salt,
+    offTheRecord: Boolean(Number(r.off_the_record)),
+    scope: r.scope as Credential['scope'],
+    groups,
+    secretHint: r.secret_hint,
+    hasAvatar: false, // not needed to authenticate
+    createdAt: epoch(r.created_at)!,
+    updatedAt: epoch(r.updated_at)!,
+    rotatedAt: epoch(r.rotated_at),
+    lastUsedAt: epoch(r.last_used_at),
+  };
 }
 
 function toModel(e: CredentialEntity, groups: GroupRef[], hasAvatar: boolean): Credential {
