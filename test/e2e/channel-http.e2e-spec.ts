@@ -1,6 +1,13 @@
 import type { Response } from 'supertest';
 import { TestApp, startTestApp, unique } from '../support/test-app';
-import { IssuedCredential, createCredential, createGroup, createMaster, listAll } from '../support/factories';
+import {
+  IssuedCredential,
+  createCredential,
+  createGroup,
+  createMaster,
+  listAll,
+  readRequestLog,
+} from '../support/factories';
 
 /**
  * The legacy HTTP channel (DESIGN.md §2 `http` row): `GET`/form `POST /http/send` with
@@ -36,13 +43,6 @@ function expectErr(res: Response, status: number, code: string): void {
   expect(res.text).not.toMatch(/[{}<>]/);
   expect(res.text).not.toMatch(/\bat [\w.<>]+ \(|\.(ts|js):\d+:\d+/);
   expect(res.text).not.toContain('internal_error');
-}
-
-async function requestLog(t: TestApp, query: Record<string, string>): Promise<{ rows: Row[]; raw: string }> {
-  // Rows of answered requests are queued when the response finishes; let that callback run first.
-  await new Promise((resolve) => setImmediate(resolve));
-  await t.flushLogs();
-  return listAll(t, '/admin/v1/request-log', query);
 }
 
 describe('HTTP channel: /http/send', () => {
@@ -413,7 +413,7 @@ describe('HTTP channel: /http/send', () => {
         'invalid_credentials',
       );
 
-      const mine = await requestLog(t, { credentialId: cred.id });
+      const mine = await readRequestLog(t, { credentialId: cred.id });
       expect(mine.rows.map((r) => [r.operation, r.status, r.outcome])).toEqual([
         ['http.send', '200', 'ok'],
         ['http.send', '422', 'unknown_group'],
@@ -423,15 +423,15 @@ describe('HTTP channel: /http/send', () => {
       expect(
         mine.rows.every((r) => r.channel === 'http' && r.peer === '127.0.0.1' && r.username === cred.username),
       ).toBe(true);
-      const gen = await requestLog(t, { credentialId: generated.id });
+      const gen = await readRequestLog(t, { credentialId: generated.id });
       expect(gen.rows.map((r) => [r.status, r.outcome])).toEqual([
         ['200', 'ok'],
         ['401', 'bad_secret'],
       ]);
-      const unknown = await requestLog(t, { channel: 'http', outcome: 'unknown_credential', from });
+      const unknown = await readRequestLog(t, { channel: 'http', outcome: 'unknown_credential', from });
       const ghostRows = unknown.rows.filter((r) => r.username === ghost);
       expect(ghostRows.map((r) => [r.operation, r.status, r.credentialId])).toEqual([['http.send', '401', null]]);
-      const everything = await requestLog(t, { accountId: account.id });
+      const everything = await readRequestLog(t, { accountId: account.id });
       expect(everything.rows.length).toBe(6);
 
       for (const raw of [mine.raw, gen.raw, unknown.raw, everything.raw]) {

@@ -2,7 +2,14 @@ import { randomBytes } from 'node:crypto';
 import type { Response } from 'supertest';
 import { namedFields } from '../support/assertions';
 import { TestApp, startTestApp, unique } from '../support/test-app';
-import { IssuedCredential, createCredential, createGroup, createMaster, listAll } from '../support/factories';
+import {
+  IssuedCredential,
+  createCredential,
+  createGroup,
+  createMaster,
+  listAll,
+  readRequestLog,
+} from '../support/factories';
 
 /**
  * The REST channel (DESIGN.md §2 `rest` row): `POST /rest/v1/messages` and
@@ -37,13 +44,6 @@ function fakeRestKey(): string {
 
 function bearer(secret: string): { Authorization: string } {
   return { Authorization: `Bearer ${secret}` };
-}
-
-async function requestLog(t: TestApp, query: Record<string, string>): Promise<{ rows: Row[]; raw: string }> {
-  // Rows of answered requests are queued when the response finishes; let that callback run first.
-  await new Promise((resolve) => setImmediate(resolve));
-  await t.flushLogs();
-  return listAll(t, '/admin/v1/request-log', query);
 }
 
 describe('REST channel: /rest/v1/messages', () => {
@@ -436,7 +436,7 @@ describe('REST channel: /rest/v1/messages', () => {
       const account = await createMaster(t);
       const key = await createCredential(t, account.id, { channel: 'rest' });
       await post(key.secret, { body: 'logged' }).expect(202);
-      const { rows, raw } = await requestLog(t, { credentialId: key.id });
+      const { rows, raw } = await readRequestLog(t, { credentialId: key.id });
       expect(rows).toHaveLength(1);
       expect(rows[0]).toMatchObject({
         channel: 'rest',
@@ -455,7 +455,7 @@ describe('REST channel: /rest/v1/messages', () => {
       const account = await createMaster(t);
       const key = await createCredential(t, account.id, { channel: 'rest' });
       await post(key.secret, { body: 'x', target: { groups: [unique('nope')] } }).expect(422);
-      const { rows } = await requestLog(t, { credentialId: key.id });
+      const { rows } = await readRequestLog(t, { credentialId: key.id });
       expect(rows.map((r) => [r.operation, r.status, r.outcome])).toEqual([[OPERATION, '422', 'unknown_group']]);
     });
 
@@ -464,7 +464,7 @@ describe('REST channel: /rest/v1/messages', () => {
       const key = await createCredential(t, account.id, { channel: 'rest' });
       const wrong = fakeRestKey();
       await t.http.post(MESSAGES).auth(key.username, wrong).send({ body: 'x' }).expect(401);
-      const { rows, raw } = await requestLog(t, { credentialId: key.id });
+      const { rows, raw } = await readRequestLog(t, { credentialId: key.id });
       expect(rows).toHaveLength(1);
       expect(rows[0]).toMatchObject({
         channel: 'rest',
@@ -484,7 +484,7 @@ describe('REST channel: /rest/v1/messages', () => {
       const ghost = unique('ghost');
       const secret = fakeRestKey();
       await t.http.post(MESSAGES).auth(ghost, secret).send({ body: 'x' }).expect(401);
-      const { rows, raw } = await requestLog(t, { channel: 'rest', outcome: 'unknown_credential', from });
+      const { rows, raw } = await readRequestLog(t, { channel: 'rest', outcome: 'unknown_credential', from });
       const mine = rows.filter((r) => r.username === ghost);
       expect(mine).toHaveLength(1);
       expect(mine[0]).toMatchObject({
@@ -505,10 +505,10 @@ describe('REST channel: /rest/v1/messages', () => {
       await t.http.post(MESSAGES).auth(key.username, key.secret).send({ body: 'secretive' }).expect(202);
       const sent = await post(key.secret, { body: 'secretive' }).expect(202);
       await t.http.get(`${MESSAGES}/${sent.body.id}`).set(bearer(key.secret)).expect(200);
-      await expect(requestLog(t, { credentialId: key.id })).resolves.toMatchObject({ rows: [] });
+      await expect(readRequestLog(t, { credentialId: key.id })).resolves.toMatchObject({ rows: [] });
 
       await t.http.post(MESSAGES).auth(key.username, 'wrong-secret-123').send({ body: 'x' }).expect(401);
-      const { rows, raw } = await requestLog(t, { credentialId: key.id });
+      const { rows, raw } = await readRequestLog(t, { credentialId: key.id });
       expect(rows.map((r) => [r.status, r.outcome])).toEqual([['401', 'bad_secret']]);
       expect(raw).not.toContain(key.secret);
     });
@@ -518,7 +518,7 @@ describe('REST channel: /rest/v1/messages', () => {
       const key = await createCredential(t, account.id, { channel: 'rest' });
       const sent = await post(key.secret, { body: 'x' }).expect(202);
       await t.http.get(`${MESSAGES}/${sent.body.id}`).set(bearer(key.secret)).expect(200);
-      const { rows, raw } = await requestLog(t, { credentialId: key.id });
+      const { rows, raw } = await readRequestLog(t, { credentialId: key.id });
       expect(rows.map((r) => [r.status, r.outcome])).toEqual([
         ['202', 'ok'],
         ['200', 'ok'],
@@ -551,7 +551,7 @@ describe('REST channel: /rest/v1/messages', () => {
         'ip_not_allowed',
       );
 
-      const { rows } = await requestLog(proxied, { credentialId: key.id });
+      const { rows } = await readRequestLog(proxied, { credentialId: key.id });
       expect(rows.map((r) => [r.peer, r.status, r.outcome])).toEqual([
         ['203.0.113.9', '202', 'ok'],
         ['127.0.0.1', '403', 'ip_not_allowed'],
@@ -564,7 +564,7 @@ describe('REST channel: /rest/v1/messages', () => {
       const key = await createCredential(t, account.id, { channel: 'rest', allowedCidrs: ['203.0.113.0/24'] });
       const res = await post(key.secret, { body: 'spoofed' }).set('X-Forwarded-For', '203.0.113.9');
       expectClean(res, 403, 'ip_not_allowed');
-      const { rows } = await requestLog(t, { credentialId: key.id });
+      const { rows } = await readRequestLog(t, { credentialId: key.id });
       expect(rows.map((r) => r.peer)).toEqual(['127.0.0.1']);
     });
   });
@@ -600,10 +600,10 @@ describe('REST channel: /rest/v1/messages', () => {
         expect(Number(res.headers['retry-after'])).toBeLessThanOrEqual(1800);
       }
 
-      const { rows } = await requestLog(banApp, { credentialId: key.id });
+      const { rows } = await readRequestLog(banApp, { credentialId: key.id });
       expect(rows.map((r) => [r.status, r.outcome])).toEqual([['202', 'ok']]);
       // The banned Basic attempt is logged under the username it tried, with the protocol's status.
-      const banned = await requestLog(banApp, { channel: 'rest', outcome: 'banned', from });
+      const banned = await readRequestLog(banApp, { channel: 'rest', outcome: 'banned', from });
       const mine = banned.rows.filter((r) => r.username === key.username);
       expect(mine.map((r) => [r.operation, r.status, r.peer])).toEqual([[OPERATION, '429', '127.0.0.1']]);
       expect(banned.raw).not.toContain(key.secret);

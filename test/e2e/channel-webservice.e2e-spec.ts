@@ -2,7 +2,14 @@ import { Readable } from 'node:stream';
 import { gzipSync } from 'node:zlib';
 import * as soap from 'soap';
 import { TestApp, startTestApp, unique } from '../support/test-app';
-import { IssuedCredential, createCredential, createGroup, createMaster, listAll } from '../support/factories';
+import {
+  IssuedCredential,
+  createCredential,
+  createGroup,
+  createMaster,
+  listAll,
+  readRequestLog,
+} from '../support/factories';
 
 /**
  * The Web Service channel (DESIGN.md §2 `webservice` row): SOAP 1.1 at /ws/messaging with the
@@ -139,10 +146,7 @@ describe('Web Service (SOAP 1.1) channel: /ws/messaging', () => {
 
   const submission = async (id: string): Promise<Row> =>
     (await t.http.get(`/admin/v1/submissions/${id}`).set(t.auth()).expect(200)).body;
-  const requestLog = async (query: Record<string, string>): Promise<{ rows: Row[]; raw: string }> => {
-    await t.flushLogs();
-    return listAll(t, '/admin/v1/request-log', query);
-  };
+  const requestLog = (query: Record<string, string>) => readRequestLog(t, query);
 
   /** The app still serves SOAP requests normally. */
   const stillServes = async (): Promise<void> => {

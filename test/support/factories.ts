@@ -131,3 +131,16 @@ export async function listAll(
   } while (cursor);
   return { rows, raw: raw.join('\n') };
 }
+
+/**
+ * Request-log rows matching `query`, after writing what is queued. Rows of answered channel
+ * requests are queued when the response finishes, so let that callback run first.
+ */
+export async function readRequestLog(
+  t: TestApp,
+  query: Record<string, string>,
+): Promise<{ rows: Record<string, any>[]; raw: string }> {
+  await new Promise((resolve) => setImmediate(resolve));
+  await t.flushLogs();
+  return listAll(t, '/admin/v1/request-log', query);
+}
