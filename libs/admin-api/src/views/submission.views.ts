@@ -1,5 +1,5 @@
 import { ApiProperty } from '@nestjs/swagger';
-import { CHANNELS, Channel, PostbackDelivery, Submission } from '@gatehouse/core';
+import { CHANNELS, Channel, PostbackDelivery, Submission, submissionJson } from '@gatehouse/core';
 
 export class SubmissionView {
   @ApiProperty() id!: string;
@@ -15,20 +15,9 @@ export class SubmissionView {
   @ApiProperty({ format: 'date-time' }) updatedAt!: string;
 }
 
+/** The same shape postbacks carry (core's `submissionJson`), documented for OpenAPI above. */
 export function submissionView(s: Submission): SubmissionView {
-  return {
-    id: s.id,
-    accountId: s.accountId,
-    credentialId: s.credentialId,
-    channel: s.channel,
-    to: s.to,
-    body: s.body,
-    groups: s.groups,
-    status: s.status,
-    detail: s.detail,
-    createdAt: s.createdAt.toISOString(),
-    updatedAt: s.updatedAt.toISOString(),
-  };
+  return submissionJson(s);
 }
 
 export class PostbackDeliveryView {

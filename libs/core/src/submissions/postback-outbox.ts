@@ -3,8 +3,22 @@ import { newId } from '../common/ids';
 import { POSTBACK_REPOSITORY, PostbackRepository } from './submission.repository';
 import { PostbackDelivery, PostbackEvent, Submission } from './submission.model';
 
-/** The JSON a postback and the admin API show of a submission. */
-export function submissionJson(s: Submission): Record<string, unknown> {
+/** A submission as JSON: the `data` of a postback and the admin API's view are this one shape. */
+export interface SubmissionJson {
+  id: string;
+  accountId: string;
+  credentialId: string;
+  channel: Submission['channel'];
+  to: string[];
+  body: string;
+  groups: string[];
+  status: Submission['status'];
+  detail: string | null;
+  createdAt: string;
+  updatedAt: string;
+}
+
+export function submissionJson(s: Submission): SubmissionJson {
   return {
     id: s.id,
     accountId: s.accountId,
