@@ -22,10 +22,10 @@ export class AppModule {
         PersistenceModule.forRoot(),
         PlatformModule,
         CoreModule,
-        AdminApiModule,
         RestChannelModule,
         HttpChannelModule,
         WebserviceChannelModule,
+        AdminApiModule,
         PostbacksModule,
       ],
     };

@@ -21,6 +21,11 @@ export class TypeOrmUnitOfWork implements UnitOfWork {
     return this.storage.getStore() ?? this.dataSource.manager;
   }
 
+  /** Runs `fn` outside the caller's transaction, so work it schedules cannot join that transaction. */
+  detach(fn: () => void): void {
+    this.storage.exit(fn);
+  }
+
   transaction<T>(work: () => Promise<T>): Promise<T> {
     if (!this.sqlite) {
       if (this.storage.getStore()) return work(); // already inside one: join it

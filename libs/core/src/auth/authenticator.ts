@@ -107,7 +107,7 @@ export class Authenticator implements OnModuleDestroy {
       return { ok: false, reason: 'banned', retryAfterSeconds: ban.retryAfterSeconds };
     }
 
-    const cacheKey = this.hasher.digest(req.channel, username ?? '', req.secret);
+    const cacheKey = this.hasher.cacheKey(req.channel, username ?? '', req.secret);
     let snapshot = this.cache.get(cacheKey);
     if (!snapshot) {
       const cold = await this.verifyCold(req.channel, username, req.secret);

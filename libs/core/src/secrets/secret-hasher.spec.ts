@@ -1,3 +1,4 @@
+import { createHmac } from 'node:crypto';
 import * as bcrypt from 'bcrypt';
 // The raw CommonJS export: the one object whose properties jest can spy on.
 // eslint-disable-next-line @typescript-eslint/no-require-imports
@@ -143,6 +144,20 @@ describe('SecretHasher', () => {
       expect(hasher.digest('a', 'b')).toBe(hasher.digest('a', 'b'));
       expect(hasher.digest('a', 'b')).not.toBe(hasher.digest('ab'));
       expect(hasher.digest('a', 'b')).not.toBe(new SecretHasher(OTHER_PEPPER, COST).digest('a', 'b'));
+    });
+
+    it('is the HMAC-SHA256 it has always been (postback signing secrets are derived from it)', () => {
+      const expected = createHmac('sha256', PEPPER).update('a\0b', 'utf8').digest('base64url');
+      expect(hasher.digest('a', 'b')).toBe(expected);
+    });
+  });
+
+  describe('cacheKey', () => {
+    it('is stable within a process, separates its parts, and differs between processes', () => {
+      expect(hasher.cacheKey('rest', '', 'k')).toBe(hasher.cacheKey('rest', '', 'k'));
+      expect(hasher.cacheKey('rest', 'a', 'b')).not.toBe(hasher.cacheKey('rest', 'ab', ''));
+      expect(hasher.cacheKey('rest', '', 'k')).not.toBe(hasher.cacheKey('http', '', 'k'));
+      expect(hasher.cacheKey('rest', '', 'k')).not.toBe(new SecretHasher(PEPPER, COST).cacheKey('rest', '', 'k'));
     });
   });
 

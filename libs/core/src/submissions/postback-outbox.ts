@@ -45,8 +45,13 @@ export class PostbackOutbox {
   constructor(@Inject(POSTBACK_REPOSITORY) private readonly repo: PostbackRepository) {}
 
   async enqueue(submission: Submission, url: string, event: PostbackEvent, now = new Date()): Promise<void> {
+    await this.repo.insert(this.event(submission, url, event, now));
+  }
+
+  /** The outbox row for one event, for callers that store it with their own write. */
+  event(submission: Submission, url: string, event: PostbackEvent, now = new Date()): PostbackDelivery {
     const id = newId();
-    const delivery: PostbackDelivery = {
+    return {
       id,
       submissionId: submission.id,
       credentialId: submission.credentialId,
@@ -63,7 +68,6 @@ export class PostbackOutbox {
       deliveredAt: null,
       createdAt: now,
     };
-    await this.repo.insert(delivery);
   }
 
   /** Call after the enqueuing transaction committed. */

@@ -11,7 +11,11 @@ export interface SubmissionListFilter {
 }
 
 export interface SubmissionRepository {
-  insert(submission: Submission): Promise<void>;
+  /**
+   * Stores a new submission with the outbox events it raised, all or none; resolves once they are
+   * durable. Implementations may commit concurrent inserts together.
+   */
+  insert(submission: Submission, events: PostbackDelivery[]): Promise<void>;
   findById(scope: AccessScope, id: string): Promise<Submission | null>;
   list(scope: AccessScope, filter: SubmissionListFilter, page: PageRequest): Promise<Page<Submission>>;
   /** Moves an `accepted` submission to a final status; false when it was not `accepted` any more. */

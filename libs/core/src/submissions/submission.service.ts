@@ -54,17 +54,10 @@ export class SubmissionService {
       createdAt: now,
       updatedAt: now,
     };
-    if (key.postbackUrl) {
-      const url = key.postbackUrl;
-      // The submission and its `accepted` event land together or not at all.
-      await this.uow.transaction(async () => {
-        await this.submissions.insert(submission);
-        await this.outbox.enqueue(submission, url, 'submission.accepted', now);
-      });
-      this.outbox.wake();
-    } else {
-      await this.submissions.insert(submission); // one row: atomic without a transaction
-    }
+    // The submission and its `accepted` event land together or not at all.
+    const accepted = key.postbackUrl ? this.outbox.event(submission, key.postbackUrl, 'submission.accepted', now) : null;
+    await this.submissions.insert(submission, accepted ? [accepted] : []);
+    if (accepted) this.outbox.wake();
     return submission;
   }
 

@@ -13,21 +13,34 @@ import {
   toPage,
 } from '@gatehouse/core';
 import { PostbackDeliveryEntity, SubmissionEntity } from '../entities/submission.entity';
+import { GroupCommit } from '../group-commit';
 import { TypeOrmUnitOfWork } from '../unit-of-work.typeorm';
 import { applyPage, applyScope } from './query-helpers';
 
 export class TypeOrmSubmissionRepository implements SubmissionRepository {
-  constructor(private readonly uow: TypeOrmUnitOfWork) {}
+  /** Channel submits are the hottest write: concurrent ones share one transaction. */
+  private readonly inserts: GroupCommit<{ submission: Submission; events: PostbackDelivery[] }>;
+
+  constructor(private readonly uow: TypeOrmUnitOfWork) {
+    this.inserts = new GroupCommit(
+      (batch) => this.uow.transaction(() => this.insertNow(batch)),
+      (fn) => this.uow.detach(fn),
+    );
+  }
 
   private get repo() {
     return this.uow.manager().getRepository(SubmissionEntity);
   }
 
-  /** Every channel submit writes one row: a prepared INSERT, not the query builder. */
-  async insert(s: Submission): Promise<void> {
-    await this.uow
-      .manager()
-      .query(`INSERT INTO submissions (${SUBMISSION_COLUMNS}) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`, [
+  insert(submission: Submission, events: PostbackDelivery[]): Promise<void> {
+    return this.inserts.write({ submission, events });
+  }
+
+  /** Plain prepared INSERTs (one cached statement per table), not the query builder. */
+  private async insertNow(batch: { submission: Submission; events: PostbackDelivery[] }[]): Promise<void> {
+    const manager = this.uow.manager();
+    for (const { submission: s, events } of batch) {
+      await manager.query(SUBMISSION_INSERT, [
         s.id,
         s.accountId,
         s.tenantId,
@@ -41,6 +54,8 @@ export class TypeOrmSubmissionRepository implements SubmissionRepository {
         s.createdAt.getTime(),
         s.updatedAt.getTime(),
       ]);
+      for (const d of events) await manager.getRepository(PostbackDeliveryEntity).insert({ ...d, lockedUntil: null });
+    }
   }
 
   /**
@@ -73,6 +88,7 @@ export class TypeOrmSubmissionRepository implements SubmissionRepository {
 const SUBMISSION_COLUMNS =
   'id, account_id, tenant_id, credential_id, channel, recipients, body, ' +
   '`groups`, status, detail, created_at, updated_at';
+const SUBMISSION_INSERT = `INSERT INTO submissions (${SUBMISSION_COLUMNS}) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`;
 
 interface SubmissionRow {
   id: string;
