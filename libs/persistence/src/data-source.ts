@@ -20,11 +20,14 @@ export function dataSourceOptions(db: DatabaseConfig, flavour: 'mysql' | 'mariad
       ...common,
       type: 'better-sqlite3',
       database: db.path,
-      // WAL lets readers proceed while a batch of log rows is written.
       prepareDatabase: (conn: { pragma(sql: string): unknown }) => {
+        // One process owns the file (several nodes need MySQL). Exclusive locking keeps the WAL
+        // index in process memory and takes the file locks once, instead of two fcntl calls
+        // around every statement: a primary-key read drops from about 8 µs to 3 µs.
+        conn.pragma('busy_timeout = 5000'); // first: a restart may overlap the old process's exit
+        conn.pragma('locking_mode = EXCLUSIVE');
         conn.pragma('journal_mode = WAL');
         conn.pragma('synchronous = NORMAL');
-        conn.pragma('busy_timeout = 5000');
       },
     };
   }
@@ -58,8 +61,19 @@ async function serverFlavour(url: string): Promise<'mysql' | 'mariadb'> {
 export async function openDatabase(db: DatabaseConfig): Promise<DataSource> {
   const flavour = db.type === 'mysql' ? await serverFlavour(db.url) : 'mysql';
   const dataSource = new DataSource(dataSourceOptions(db, flavour));
-  await dataSource.initialize();
-  await dataSource.runMigrations({ transaction: 'each' });
+  try {
+    await dataSource.initialize();
+    await dataSource.runMigrations({ transaction: 'each' });
+  } catch (err) {
+    if (dataSource.isInitialized) await dataSource.destroy();
+    if (db.type === 'sqlite' && (err as { code?: string }).code === 'SQLITE_BUSY') {
+      throw new Error(
+        `${db.path} is held by another process: an SQLite database serves one Gatehouse process ` +
+          '(stop the other one, or use DATABASE_URL=mysql://… for several nodes)',
+      );
+    }
+    throw err;
+  }
   return dataSource;
 }
 

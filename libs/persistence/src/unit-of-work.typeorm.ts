@@ -12,6 +12,7 @@ export class TypeOrmUnitOfWork implements UnitOfWork {
   private readonly storage = new AsyncLocalStorage<EntityManager>();
   private tail: Promise<unknown> = Promise.resolve();
   private readonly sqlite: boolean;
+  private readonly statements = new Map<string, SqliteStatement>();
 
   constructor(private readonly dataSource: DataSource) {
     this.sqlite = dataSource.options.type === 'better-sqlite3';
@@ -19,6 +20,38 @@ export class TypeOrmUnitOfWork implements UnitOfWork {
 
   manager(): EntityManager {
     return this.storage.getStore() ?? this.dataSource.manager;
+  }
+
+  /**
+   * One SQL statement with `?` placeholders, for the per-request hot paths. On SQLite it runs
+   * straight on better-sqlite3 with the prepared statement cached (TypeORM's query runner adds
+   * logging hooks, events and result wrappers that cost as much as the statement); it is the
+   * same single connection, so it joins an open transaction exactly as the ORM's queries do.
+   * On MySQL it is the current manager's query. Returns the rows of a SELECT, [] otherwise.
+   */
+  async sql<T>(text: string, params: unknown[] = []): Promise<T[]> {
+    if (!this.sqlite) {
+      const result: unknown = await this.manager().query(text, params);
+      return Array.isArray(result) ? (result as T[]) : [];
+    }
+    const statement = this.statement(text);
+    if (!statement.reader) {
+      statement.run(...params);
+      return [];
+    }
+    return statement.all(...params) as T[];
+  }
+
+  private statement(text: string): SqliteStatement {
+    let statement = this.statements.get(text);
+    if (!statement) {
+      const connection = (this.dataSource.driver as unknown as { databaseConnection: SqliteConnection })
+        .databaseConnection;
+      statement = connection.prepare(text);
+      if (this.statements.size >= MAX_CACHED_STATEMENTS) this.statements.clear();
+      this.statements.set(text, statement);
+    }
+    return statement;
   }
 
   /** Runs `fn` outside the caller's transaction, so work it schedules cannot join that transaction. */
@@ -41,12 +74,25 @@ export class TypeOrmUnitOfWork implements UnitOfWork {
   }
 }
 
+const MAX_CACHED_STATEMENTS = 500;
+
+interface SqliteStatement {
+  readonly reader: boolean;
+  all(...params: unknown[]): unknown[];
+  run(...params: unknown[]): unknown;
+}
+
+interface SqliteConnection {
+  prepare(sql: string): SqliteStatement;
+}
+
 /**
  * Services check uniqueness before writing, but two concurrent requests can both pass the
  * check; the database's unique index then decides. The loser gets a 409, not a 500.
  */
 function translateConflict(err: unknown): never {
-  const code = (err as { driverError?: { code?: string } }).driverError?.code;
+  // TypeORM wraps driver errors; `sql()` on SQLite throws better-sqlite3's own.
+  const code = (err as { code?: string; driverError?: { code?: string } }).driverError?.code ?? (err as { code?: string }).code;
   if (code === 'ER_DUP_ENTRY' || code === 'SQLITE_CONSTRAINT_UNIQUE' || code === 'SQLITE_CONSTRAINT_PRIMARYKEY') {
     throw DomainError.conflict('conflict', 'a concurrent change conflicted with this one; retry the request');
   }

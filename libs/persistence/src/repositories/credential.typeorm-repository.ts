@@ -178,17 +178,16 @@ export class TypeOrmCredentialRepository implements CredentialRepository {
   }
 
   private async authRecord(where: string, params: string[]): Promise<CredentialAuthRecord | null> {
-    const em = this.em;
-    const rows = await em.query<AuthRow[]>(`${AUTH_SELECT} WHERE ${where}`, params);
+    const rows = await this.uow.sql<AuthRow>(`${AUTH_SELECT} WHERE ${where}`, params);
     const row = rows[0];
     if (!row) return null;
-    const secretRows = await em.query<SecretRow[]>(
+    const secretRows = await this.uow.sql<SecretRow>(
       'SELECT id, credential_id, hash, lookup_key, expires_at, created_at FROM credential_secrets WHERE credential_id = ?',
       [row.id],
     );
     const groups =
       row.scope === 'groups'
-        ? await em.query<GroupRef[]>(
+        ? await this.uow.sql<GroupRef>(
             'SELECT g.id AS id, g.slug AS slug FROM credential_groups l JOIN recipient_groups g ON g.id = l.group_id ' +
               'WHERE l.credential_id = ? ORDER BY g.slug',
             [row.id],

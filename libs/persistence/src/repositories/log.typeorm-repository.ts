@@ -33,7 +33,6 @@ export class TypeOrmRequestLogRepository implements RequestLogRepository {
   }
 
   private async insertChunks(entries: RequestLogEntry[]): Promise<void> {
-    const manager = this.uow.manager();
     for (let i = 0; i < entries.length; i += INSERT_CHUNK) {
       const chunk = entries.slice(i, i + INSERT_CHUNK);
       const params = chunk.flatMap((e) => [
@@ -50,7 +49,7 @@ export class TypeOrmRequestLogRepository implements RequestLogRepository {
         e.status,
         e.durationMs,
       ]);
-      await manager.query(`${INSERT_SQL}${chunk.map(() => ROW_PLACEHOLDERS).join(', ')}`, params);
+      await this.uow.sql(`${INSERT_SQL}${chunk.map(() => ROW_PLACEHOLDERS).join(', ')}`, params);
     }
   }
 

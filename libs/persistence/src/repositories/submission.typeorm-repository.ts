@@ -36,11 +36,10 @@ export class TypeOrmSubmissionRepository implements SubmissionRepository {
     return this.inserts.write({ submission, events });
   }
 
-  /** Plain prepared INSERTs (one cached statement per table), not the query builder. */
+  /** Plain prepared INSERTs, not the query builder. */
   private async insertNow(batch: { submission: Submission; events: PostbackDelivery[] }[]): Promise<void> {
-    const manager = this.uow.manager();
     for (const { submission: s, events } of batch) {
-      await manager.query(SUBMISSION_INSERT, [
+      await this.uow.sql(SUBMISSION_INSERT, [
         s.id,
         s.accountId,
         s.tenantId,
@@ -54,7 +53,9 @@ export class TypeOrmSubmissionRepository implements SubmissionRepository {
         s.createdAt.getTime(),
         s.updatedAt.getTime(),
       ]);
-      for (const d of events) await manager.getRepository(PostbackDeliveryEntity).insert({ ...d, lockedUntil: null });
+      for (const d of events) {
+        await this.uow.manager().getRepository(PostbackDeliveryEntity).insert({ ...d, lockedUntil: null });
+      }
     }
   }
 
@@ -64,9 +65,10 @@ export class TypeOrmSubmissionRepository implements SubmissionRepository {
    */
   async findById(scope: AccessScope, id: string): Promise<Submission | null> {
     const [where, params] = scopeClause(scope);
-    const rows = await this.uow
-      .manager()
-      .query<SubmissionRow[]>(`SELECT ${SUBMISSION_COLUMNS} FROM submissions WHERE id = ?${where}`, [id, ...params]);
+    const rows = await this.uow.sql<SubmissionRow>(`SELECT ${SUBMISSION_COLUMNS} FROM submissions WHERE id = ?${where}`, [
+      id,
+      ...params,
+    ]);
     return rows.length > 0 ? rowToModel(rows[0]) : null;
   }
 
