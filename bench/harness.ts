@@ -46,6 +46,8 @@ export interface Measurement {
   p50: number;
   p99: number;
   errors: number;
+  /** CPU time of this whole process (server and load generator) per request, in µs. */
+  cpuMicros: number;
 }
 
 export type LoadHeaders = Record<string, string> | (() => Record<string, string>);
@@ -68,6 +70,7 @@ export interface LoadSpec {
 
 export async function measure(spec: LoadSpec): Promise<Measurement> {
   let bad = 0;
+  const cpuBefore = process.cpuUsage();
   const result = await autocannon({
     url: spec.url,
     method: spec.method ?? 'GET',
@@ -88,23 +91,69 @@ export async function measure(spec: LoadSpec): Promise<Measurement> {
       },
     ],
   });
+  const cpu = process.cpuUsage(cpuBefore);
   return {
     name: spec.name,
     rps: result.requests.average,
     p50: result.latency.p50,
     p99: result.latency.p99,
     errors: bad + result.errors + result.timeouts + result.non2xx,
+    cpuMicros: (cpu.user + cpu.system) / Math.max(1, result.requests.total),
   };
 }
 
-export function table(rows: Measurement[], baseline: Measurement): string {
+export interface Scenario extends Omit<LoadSpec, 'durationSeconds' | 'connections'> {
+  /** Runs before each round of this scenario (e.g. emptying a cache so the round starts cold). */
+  beforeRound?: () => void;
+}
+
+/**
+ * Every scenario once per round, rounds back to back; each scenario's figures are the median of
+ * its rounds. On a shared machine a slow minute then lands on every scenario alike instead of on
+ * whichever one happened to run in it, so the ratios hold still from run to run.
+ */
+export async function measureInRounds(
+  scenarios: Scenario[],
+  options: { rounds: number; durationSeconds: number; connections: number },
+): Promise<Measurement[]> {
+  const runs: Measurement[][] = scenarios.map(() => []);
+  for (let round = 0; round < options.rounds; round++) {
+    for (const [i, scenario] of scenarios.entries()) {
+      scenario.beforeRound?.();
+      runs[i].push(
+        await measure({ ...scenario, durationSeconds: options.durationSeconds, connections: options.connections }),
+      );
+    }
+  }
+  return runs.map((r, i) => ({
+    name: scenarios[i].name,
+    rps: median(r.map((m) => m.rps)),
+    p50: median(r.map((m) => m.p50)),
+    p99: median(r.map((m) => m.p99)),
+    errors: r.reduce((sum, m) => sum + m.errors, 0),
+    cpuMicros: median(r.map((m) => m.cpuMicros)),
+  }));
+}
+
+function median(values: number[]): number {
+  const sorted = [...values].sort((a, b) => a - b);
+  const mid = Math.floor(sorted.length / 2);
+  return sorted.length % 2 === 1 ? sorted[mid] : (sorted[mid - 1] + sorted[mid]) / 2;
+}
+
+export function table(rows: Measurement[], baseline: Measurement, targets: Record<string, number> = {}): string {
   const lines = [
-    '| scenario | req/s | p50 ms | p99 ms | errors | ratio to baseline |',
-    '|---|---:|---:|---:|---:|---:|',
-    ...rows.map(
-      (r) =>
-        `| ${r.name} | ${r.rps.toFixed(0)} | ${r.p50.toFixed(1)} | ${r.p99.toFixed(1)} | ${r.errors} | ${(r.rps / baseline.rps).toFixed(2)} |`,
-    ),
+    '| scenario | req/s | p50 ms | p99 ms | errors | CPU µs/req | ratio to baseline | target |',
+    '|---|---:|---:|---:|---:|---:|---:|---:|',
+    ...rows.map((r) => {
+      const ratio = r.rps / baseline.rps;
+      const target = targets[r.name];
+      const verdict = target === undefined ? '' : `≥ ${target} ${ratio >= target ? 'met' : '**not met**'}`;
+      return (
+        `| ${r.name} | ${r.rps.toFixed(0)} | ${r.p50.toFixed(1)} | ${r.p99.toFixed(1)} | ${r.errors} | ` +
+        `${r.cpuMicros.toFixed(0)} | ${ratio.toFixed(2)} | ${verdict} |`
+      );
+    }),
   ];
   return lines.join('\n');
 }

@@ -1,30 +1,35 @@
 import 'reflect-metadata';
 import * as os from 'node:os';
 import { Authenticator } from '@gatehouse/core';
-import { LoadHeaders, Measurement, measure, startBenchApp, table } from './harness';
+import { Scenario, measure, measureInRounds, startBenchApp, table } from './harness';
 
 /**
  * `npm run bench`: one process, one run. The unauthenticated baseline (GET /health) and every
- * authenticated scenario are measured back to back against the same server, so the ratios
- * compare like with like. Not part of `npm test`.
+ * authenticated scenario are measured against the same server in interleaved rounds, so the
+ * ratios compare like with like. Not part of `npm test`.
  */
 const DURATION = Number(process.env.BENCH_SECONDS ?? 5);
+const ROUNDS = Number(process.env.BENCH_ROUNDS ?? 3);
 const CONNECTIONS = Number(process.env.BENCH_CONNECTIONS ?? 10);
 const DISTINCT_KEYS = Number(process.env.BENCH_KEYS ?? 10_000);
 
 const CUSTOM_SECRET = 'a-custom-secret-of-the-old-kind';
 
-/** Mean microseconds per call over n sequential calls, after a short warm-up. */
+/**
+ * Mean microseconds per call over n sequential calls, after a short warm-up. Yields to the event
+ * loop every 100 calls, as a server does between requests, so timers (the request-log flush) run.
+ */
 async function timePerCall(fn: () => Promise<unknown>, n: number, before?: () => void): Promise<number> {
-  for (let i = 0; i < Math.min(2_000, n); i++) {
-    before?.();
-    await fn();
-  }
+  const loop = async (count: number) => {
+    for (let i = 0; i < count; i++) {
+      before?.();
+      await fn();
+      if (i % 100 === 99) await new Promise((resolve) => setImmediate(resolve));
+    }
+  };
+  await loop(Math.min(2_000, n));
   const start = process.hrtime.bigint();
-  for (let i = 0; i < n; i++) {
-    before?.();
-    await fn();
-  }
+  await loop(n);
   return Number(process.hrtime.bigint() - start) / 1000 / n;
 }
 
@@ -52,18 +57,6 @@ async function main(): Promise<void> {
   }
 
   const cache = bench.app.get(Authenticator).cache;
-  const verify = (body: () => string, name: string, beforeEach?: () => void) =>
-    measure({
-      name,
-      url: `${bench.url}/admin/v1/verify`,
-      method: 'POST',
-      headers: admin,
-      body,
-      beforeEach,
-      expectStatus: 200,
-      durationSeconds: DURATION,
-      connections: CONNECTIONS,
-    });
   const hotBody = JSON.stringify({ channel: 'rest', secret: hot.secret, ip: '127.0.0.1' });
   const customBody = JSON.stringify({
     channel: 'http',
@@ -74,77 +67,79 @@ async function main(): Promise<void> {
   let next = 0;
   const cycling = () => JSON.stringify({ channel: 'rest', secret: keys[next++ % keys.length], ip: '127.0.0.1' });
 
-  // Warm the JIT and the caches before measuring anything.
-  await measure({
-    name: 'warm-up',
-    url: `${bench.url}/health`,
-    expectStatus: 200,
-    durationSeconds: 2,
-    connections: CONNECTIONS,
-  });
-  process.stdout.write(
-    `\nGatehouse benchmark — ${new Date().toISOString()}, node ${process.version}, ${os.cpus().length} cores, ` +
-      `${DURATION}s per scenario, ${CONNECTIONS} connections, SQLite, bcrypt cost 12\n\n`,
-  );
-
-  // Channel scenarios (issue 3 targets): the REST read and the legacy HTTP send.
   const sent = await fetch(`${bench.url}/rest/v1/messages`, {
     method: 'POST',
     headers: { Authorization: `Bearer ${hot.secret}`, 'Content-Type': 'application/json' },
     body: JSON.stringify({ to: ['+15550100'], body: 'bench' }),
   });
   const messageUrl = `${bench.url}/rest/v1/messages/${((await sent.json()) as { id: string }).id}`;
-  const channel = (name: string, url: string, headers?: LoadHeaders) =>
-    measure({ name, url, headers, expectStatus: 200, durationSeconds: DURATION, connections: CONNECTIONS });
   let nextKey = 0;
-  const channelRows: Measurement[] = [];
-  const channelBaseline = await channel('GET /health (no auth, baseline)', `${bench.url}/health`);
-  channelRows.push(channelBaseline);
-  channelRows.push(await channel('REST read, one hot key', messageUrl, { Authorization: `Bearer ${hot.secret}` }));
-  channelRows.push(
-    await channel(`REST read, ${DISTINCT_KEYS} distinct keys round-robin`, messageUrl, () => ({
-      Authorization: `Bearer ${keys[nextKey++ % keys.length]}`,
-    })),
-  );
-  channelRows.push(
-    await channel(
-      'HTTP channel send, custom bcrypt secret (warm)',
-      `${bench.url}/http/send?username=bench-http&password=${encodeURIComponent(CUSTOM_SECRET)}&to=15550100&text=bench`,
-    ),
-  );
-  process.stdout.write('\nChannels (targets: hot key ≥ 0.7, distinct keys ≥ 0.5, bcrypt warm ≥ 0.5)\n\n');
-  process.stdout.write(table(channelRows, channelBaseline) + '\n');
+  const health: Scenario = { name: 'GET /health (no auth, baseline)', url: `${bench.url}/health`, expectStatus: 200 };
+  const channelScenarios: Scenario[] = [
+    health,
+    {
+      name: 'REST read (`GET /rest/v1/messages/:id`), one hot key',
+      url: messageUrl,
+      headers: { Authorization: `Bearer ${hot.secret}` },
+      expectStatus: 200,
+    },
+    {
+      name: `REST read, ${DISTINCT_KEYS} distinct keys round-robin, cache emptied each round`,
+      url: messageUrl,
+      headers: () => ({ Authorization: `Bearer ${keys[nextKey++ % keys.length]}` }),
+      beforeRound: () => cache.clear(),
+      expectStatus: 200,
+    },
+    {
+      name: 'HTTP send (`GET /http/send`), custom bcrypt secret, warm',
+      url: `${bench.url}/http/send?username=bench-http&password=${encodeURIComponent(CUSTOM_SECRET)}&to=15550100&text=bench`,
+      expectStatus: 200,
+    },
+  ];
+  const [, hotRead, distinctRead, httpSend] = channelScenarios.map((c) => c.name);
+  const targets = { [hotRead]: 0.7, [distinctRead]: 0.5, [httpSend]: 0.5 };
 
-  const rows: Measurement[] = [];
-  const baseline = await measure({
-    name: 'GET /health (no auth, baseline)',
-    url: `${bench.url}/health`,
+  // Warm the JIT on every code path before measuring anything.
+  for (const scenario of channelScenarios) {
+    await measure({ ...scenario, durationSeconds: 1, connections: CONNECTIONS });
+  }
+  cache.clear();
+  process.stdout.write(
+    `\nGatehouse benchmark — ${new Date().toISOString()}, node ${process.version}, ${os.cpus().length} cores, ` +
+      `${ROUNDS} rounds × ${DURATION}s per scenario (medians), ${CONNECTIONS} connections, SQLite, bcrypt cost 12\n`,
+  );
+
+  const options = { rounds: ROUNDS, durationSeconds: DURATION, connections: CONNECTIONS };
+  const channelRows = await measureInRounds(channelScenarios, options);
+  process.stdout.write('\nChannels (issue 3)\n\n' + table(channelRows, channelRows[0], targets) + '\n');
+
+  const verify = (name: string, body: () => string, extra: Partial<Scenario> = {}): Scenario => ({
+    name,
+    url: `${bench.url}/admin/v1/verify`,
+    method: 'POST',
+    headers: admin,
+    body,
     expectStatus: 200,
-    durationSeconds: DURATION,
-    connections: CONNECTIONS,
+    ...extra,
   });
-  rows.push(baseline);
-  rows.push(await verify(() => hotBody, 'verify: one hot generated key (warm)'));
-  rows.push(
-    await verify(cycling, `verify: ${DISTINCT_KEYS} distinct generated keys, round-robin (first uses are cold)`),
+  const verifyRows = await measureInRounds(
+    [
+      health,
+      verify('verify: one hot generated key (warm)', () => hotBody),
+      verify(`verify: ${DISTINCT_KEYS} distinct generated keys, cache emptied each round`, cycling, {
+        beforeRound: () => cache.clear(),
+      }),
+      verify('verify: custom bcrypt secret (warm)', () => customBody),
+      verify('verify: generated key, cache dropped per request (cold)', () => hotBody, {
+        beforeEach: () => cache.invalidateCredential(hot.credential.id),
+      }),
+      verify('verify: custom bcrypt secret, cache dropped per request (cold)', () => customBody, {
+        beforeEach: () => cache.invalidateCredential(custom.credential.id),
+      }),
+    ],
+    options,
   );
-  rows.push(await verify(() => customBody, 'verify: custom bcrypt secret (warm)'));
-  rows.push(
-    await verify(
-      () => hotBody,
-      'verify: generated key, cache dropped per request (cold)',
-      () => cache.invalidateCredential(hot.credential.id),
-    ),
-  );
-  rows.push(
-    await verify(
-      () => customBody,
-      'verify: custom bcrypt secret, cache dropped per request (cold)',
-      () => cache.invalidateCredential(custom.credential.id),
-    ),
-  );
-
-  process.stdout.write('\nAdmin verify (issue 2)\n\n' + table(rows, baseline) + '\n');
+  process.stdout.write('\nAdmin verify (issue 2)\n\n' + table(verifyRows, verifyRows[0]) + '\n');
 
   // The authenticator alone, called in-process: what one check costs without HTTP around it.
   const auth = bench.app.get(Authenticator);

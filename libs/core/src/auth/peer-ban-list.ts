@@ -18,7 +18,8 @@ export interface BanPolicy {
 
 /** Single-process ban list. Memory is bounded: stale peers are swept as the map is touched. */
 export class InMemoryPeerBanList implements PeerBanList {
-  private readonly failures = new Map<string, { at: number; score: number }[]>();
+  /** Per peer: failures in time order and their running score, so recording one is O(1) amortised. */
+  private readonly failures = new Map<string, { events: { at: number; score: number }[]; total: number }>();
   private readonly bans = new Map<string, number>();
   private lastSweep = 0;
 
@@ -36,14 +37,18 @@ export class InMemoryPeerBanList implements PeerBanList {
     this.sweep(now);
     if (score <= 0) return Promise.resolve(this.state(peer, now));
     const since = now - this.policy.windowSeconds * 1000;
-    const list = (this.failures.get(peer) ?? []).filter((f) => f.at > since);
-    list.push({ at: now, score });
-    const total = list.reduce((sum, f) => sum + f.score, 0);
-    if (total >= this.policy.threshold) {
+    let record = this.failures.get(peer);
+    if (!record) this.failures.set(peer, (record = { events: [], total: 0 }));
+    let expired = 0;
+    while (expired < record.events.length && record.events[expired].at <= since) {
+      record.total -= record.events[expired++].score;
+    }
+    if (expired > 0) record.events.splice(0, expired);
+    record.events.push({ at: now, score });
+    record.total += score;
+    if (record.total >= this.policy.threshold) {
       this.bans.set(peer, now + this.policy.seconds * 1000);
       this.failures.delete(peer);
-    } else {
-      this.failures.set(peer, list);
     }
     return Promise.resolve(this.state(peer, now));
   }
@@ -62,7 +67,9 @@ export class InMemoryPeerBanList implements PeerBanList {
     if (now - this.lastSweep < 60_000) return;
     this.lastSweep = now;
     const since = now - this.policy.windowSeconds * 1000;
-    for (const [peer, list] of this.failures) if (!list.some((f) => f.at > since)) this.failures.delete(peer);
+    for (const [peer, record] of this.failures) {
+      if ((record.events.at(-1)?.at ?? 0) <= since) this.failures.delete(peer);
+    }
     for (const [peer, until] of this.bans) if (until <= now) this.bans.delete(peer);
   }
 }

@@ -7,6 +7,8 @@ import { CidrAllowlist, canonicalCidrList, normalizePeerAddress, parseIp } from 
  */
 export class PeerAddressResolver {
   private readonly trusted: CidrAllowlist | null;
+  /** Socket addresses repeat (keep-alive, the same clients): parse each one once. */
+  private readonly normalized = new Map<string, string>();
 
   constructor(trustedProxies: string[]) {
     this.trusted =
@@ -16,7 +18,7 @@ export class PeerAddressResolver {
   }
 
   resolve(socketAddress: string | undefined, forwardedFor?: string | string[]): string {
-    const direct = normalizePeerAddress(socketAddress);
+    const direct = this.normalizeSocketAddress(socketAddress);
     if (!this.trusted || !forwardedFor || !this.trusted.allows(direct)) return direct;
     const hops = (Array.isArray(forwardedFor) ? forwardedFor.join(',') : forwardedFor)
       .split(',')
@@ -30,4 +32,17 @@ export class PeerAddressResolver {
     }
     return direct;
   }
+
+  private normalizeSocketAddress(address: string | undefined): string {
+    if (address === undefined) return normalizePeerAddress(address);
+    let peer = this.normalized.get(address);
+    if (peer === undefined) {
+      peer = normalizePeerAddress(address);
+      if (this.normalized.size >= MAX_REMEMBERED_ADDRESSES) this.normalized.clear();
+      this.normalized.set(address, peer);
+    }
+    return peer;
+  }
 }
+
+const MAX_REMEMBERED_ADDRESSES = 10_000;

@@ -1,0 +1,88 @@
+import { Logger } from '@nestjs/common';
+import { RequestLogEntry, RequestLogRepository } from './request-log';
+import { REQUEST_LOG_BATCH, REQUEST_LOG_MAX_QUEUE, RequestLogService } from './request-log.service';
+
+class FakeRepository implements RequestLogRepository {
+  readonly written: RequestLogEntry[] = [];
+  readonly batchSizes: number[] = [];
+  failing = false;
+
+  insertMany(entries: RequestLogEntry[]): Promise<void> {
+    if (this.failing) return Promise.reject(new Error('database unavailable'));
+    this.batchSizes.push(entries.length);
+    this.written.push(...entries);
+    return Promise.resolve();
+  }
+
+  list(): never {
+    throw new Error('not used');
+  }
+}
+
+const entry = (operation: string) => ({
+  channel: 'rest' as const,
+  credentialId: 'cred-1',
+  accountId: 'acct-1',
+  tenantId: 'acct-1',
+  username: 'u'.repeat(100),
+  peer: '192.0.2.1',
+  operation,
+  outcome: 'ok',
+  status: '200',
+  durationMs: 1,
+});
+
+describe('RequestLogService', () => {
+  let repo: FakeRepository;
+  let service: RequestLogService;
+
+  beforeEach(() => {
+    repo = new FakeRepository();
+    service = new RequestLogService(repo);
+    jest.spyOn(Logger.prototype, 'error').mockImplementation(() => undefined);
+    jest.spyOn(Logger.prototype, 'warn').mockImplementation(() => undefined);
+  });
+  afterEach(() => jest.restoreAllMocks());
+
+  it('queues rows and writes them in order, in batches, on flush', async () => {
+    for (let i = 0; i < REQUEST_LOG_BATCH + 3; i++) service.record(entry(`op-${i}`));
+    expect(repo.written).toHaveLength(0); // record never touches the database
+    await service.flush();
+    expect(repo.batchSizes).toEqual([REQUEST_LOG_BATCH, 3]);
+    expect(repo.written.map((e) => e.operation)).toEqual(
+      Array.from({ length: REQUEST_LOG_BATCH + 3 }, (_, i) => `op-${i}`),
+    );
+    expect(new Set(repo.written.map((e) => e.id)).size).toBe(REQUEST_LOG_BATCH + 3);
+    expect(repo.written[0].username).toHaveLength(64);
+  });
+
+  it('keeps rows whose write failed and writes them, first, once the database is back', async () => {
+    service.record(entry('first'));
+    repo.failing = true;
+    await service.flush();
+    expect(Logger.prototype.error).toHaveBeenCalledWith(expect.stringContaining('1 rows kept for retry'));
+    service.record(entry('second'));
+    repo.failing = false;
+    await service.flush();
+    expect(repo.written.map((e) => e.operation)).toEqual(['first', 'second']);
+  });
+
+  it('past the queue limit drops the oldest rows, says how many, and keeps the newest', async () => {
+    repo.failing = true;
+    for (let i = 0; i < REQUEST_LOG_MAX_QUEUE + 1; i++) service.record(entry(`op-${i}`));
+    repo.failing = false;
+    await service.flush();
+    const dropped = Math.ceil(REQUEST_LOG_MAX_QUEUE / 10);
+    expect(repo.written).toHaveLength(REQUEST_LOG_MAX_QUEUE + 1 - dropped);
+    expect(repo.written[0].operation).toBe(`op-${dropped}`);
+    expect(repo.written.at(-1)?.operation).toBe(`op-${REQUEST_LOG_MAX_QUEUE}`);
+    expect(Logger.prototype.warn).toHaveBeenCalledWith(`request log queue overflowed; ${dropped} rows dropped`);
+  });
+
+  it('shutdown writes whatever is still queued', async () => {
+    service.onModuleInit();
+    service.record(entry('last words'));
+    await service.onApplicationShutdown();
+    expect(repo.written.map((e) => e.operation)).toEqual(['last words']);
+  });
+});
