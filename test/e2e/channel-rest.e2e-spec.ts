@@ -112,6 +112,28 @@ describe('REST channel: /rest/v1/messages', () => {
       });
     });
 
+    it('concurrent submissions (committed together) each get their own id and are all stored', async () => {
+      const account = await createMaster(t);
+      const keys = await Promise.all([1, 2, 3].map(() => createCredential(t, account.id, { channel: 'rest' })));
+      const bodies = Array.from({ length: 60 }, (_, i) => `concurrent ${i}`);
+      const responses = await Promise.all(
+        bodies.map((body, i) => post(keys[i % keys.length].secret, { to: ['+15550100'], body })),
+      );
+      expect(responses.map((r) => r.status)).toEqual(bodies.map(() => 202));
+      const ids = responses.map((r) => r.body.id as string);
+      expect(new Set(ids).size).toBe(bodies.length);
+
+      const { rows } = await listAll(t, '/admin/v1/submissions', { accountId: account.id });
+      expect(rows.map((r) => r.body).sort()).toEqual([...bodies].sort());
+      for (const [i, id] of ids.entries()) {
+        expect(rows.find((r) => r.id === id)).toMatchObject({
+          body: bodies[i],
+          credentialId: keys[i % keys.length].id,
+          status: 'accepted',
+        });
+      }
+    });
+
     it('GET /rest/v1/messages/:id answers any key of the same account, 404 for another account’s key', async () => {
       const account = await createMaster(t);
       const other = await createMaster(t);

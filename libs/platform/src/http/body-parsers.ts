@@ -24,6 +24,11 @@ export function bodyParsingMiddleware(routes: BodyParserRoute[]): RequestHandler
       typeof r.path === 'string' ? req.path.startsWith(r.path) : r.path.test(req.path),
     );
     if (!route) return next();
+    // No body to read (most GETs): answer as the parsers would, with an empty one, and skip them.
+    if (req.headers['transfer-encoding'] === undefined && req.headers['content-length'] === undefined) {
+      req.body ??= {};
+      return next();
+    }
     route.parser(req, res, (err?: unknown) => {
       if (!err) return next();
       if (route.onError) route.onError(res, err);
