@@ -24,4 +24,6 @@ export interface AuthSnapshot {
   allowlist: CidrAllowlist;
   /** Grace deadline of the secret that matched, when it is a rotated-out one. */
   secretExpiresAt: number | null;
+  /** When this process last knew the credential was used (ms); advanced as uses are recorded. */
+  lastUsedAt: number | null;
 }

@@ -179,6 +179,35 @@ describe('Authenticator', () => {
       });
     });
 
+    it('reports a use for lastUsedAt at most once a minute per credential', async () => {
+      const { repo, auth, usage } = setup();
+      const { record, secret } = withGenerated(repo, 'rest');
+      const clock = jest.spyOn(Date, 'now');
+      try {
+        const t0 = 1_800_000_000_000;
+        clock.mockReturnValue(t0);
+        await auth.authenticate(req('rest', null, secret)); // cold
+        clock.mockReturnValue(t0 + 59_000);
+        await auth.authenticate(req('rest', null, secret)); // warm, within the minute
+        expect(usage.used).toHaveBeenCalledTimes(1);
+        clock.mockReturnValue(t0 + 60_000);
+        await auth.authenticate(req('rest', null, secret));
+        expect(usage.used).toHaveBeenCalledTimes(2);
+        expect(usage.used).toHaveBeenLastCalledWith(record.credential.id);
+      } finally {
+        clock.mockRestore();
+      }
+    });
+
+    it('a lastUsedAt stored less than a minute ago is not written again; an older one is', async () => {
+      const { repo, auth, usage } = setup();
+      const recent = withGenerated(repo, 'rest', { lastUsedAt: new Date(Date.now() - 10_000) });
+      const stale = withGenerated(repo, 'rest', { lastUsedAt: new Date(Date.now() - 120_000) });
+      await auth.authenticate(req('rest', null, recent.secret));
+      await auth.authenticate(req('rest', null, stale.secret));
+      expect(usage.used.mock.calls).toEqual([[stale.record.credential.id]]);
+    });
+
     it('authenticates a bare bearer generated key', async () => {
       const { repo, auth, usage } = setup();
       const { record, secret } = withGenerated(repo, 'rest');

@@ -58,6 +58,8 @@ type ColdOutcome =
  * costs one HMAC; anything else costs one bcrypt. Custom secrets may not look generated, so
  * each stored hash is only ever compared against secrets of its own shape.
  */
+const LAST_USED_PRECISION_MS = 60_000;
+
 @Injectable()
 export class Authenticator implements OnModuleDestroy {
   readonly cache = new AuthCache();
@@ -121,7 +123,8 @@ export class Authenticator implements OnModuleDestroy {
       this.cache.set(cacheKey, snapshot);
     }
 
-    const reason = this.stateFailure(snapshot, req.peer, Date.now());
+    const now = Date.now();
+    const reason = this.stateFailure(snapshot, req.peer, now);
     const principal = snapshot.principal;
     if (reason) {
       if (reason === 'bad_secret') {
@@ -139,7 +142,11 @@ export class Authenticator implements OnModuleDestroy {
             tenantId: principal.tenantId,
           };
     }
-    this.usage.used(principal.credentialId);
+    // lastUsedAt is informational: one write per credential per minute, not one per request.
+    if (snapshot.lastUsedAt === null || now - snapshot.lastUsedAt >= LAST_USED_PRECISION_MS) {
+      snapshot.lastUsedAt = now;
+      this.usage.used(principal.credentialId);
+    }
     if (req.logSuccess !== false && !principal.offTheRecord) log('ok', principal);
     return { ok: true, credential: principal };
   }
@@ -163,9 +170,10 @@ export class Authenticator implements OnModuleDestroy {
         this.hasher.lookupKey(secret);
         return { ok: false, reason: 'unknown_credential' };
       }
-      const record = await this.credentials.findAuthByLookupKey(this.hasher.lookupKey(secret));
+      const lookupKey = this.hasher.lookupKey(secret);
+      const record = await this.credentials.findAuthByLookupKey(lookupKey);
       if (!record || record.credential.channel !== channel) return { ok: false, reason: 'unknown_credential' };
-      const matched = await this.match(record.secrets, secret, true, now);
+      const matched = await this.match(record.secrets, secret, true, now, lookupKey);
       return matched ? { ok: true, snapshot: snapshotOf(record, matched) } : { ok: false, reason: 'bad_secret' };
     }
 
@@ -184,6 +192,7 @@ export class Authenticator implements OnModuleDestroy {
     secret: string,
     generatedShape: boolean,
     now: number,
+    lookupKey?: string,
   ): Promise<CredentialSecret | null> {
     let spentSlow = false;
     for (const s of secrets) {
@@ -191,7 +200,7 @@ export class Authenticator implements OnModuleDestroy {
       const slow = SecretHasher.isSlow(SecretHasher.schemeOf(s.hash));
       if (slow === generatedShape) continue;
       spentSlow ||= slow;
-      if (await this.hasher.verify(s.hash, secret)) return s;
+      if (await this.hasher.verify(s.hash, secret, lookupKey)) return s;
     }
     if (!generatedShape && !spentSlow) await this.hasher.burn(true, secret);
     return null;
@@ -222,5 +231,6 @@ function snapshotOf(record: CredentialAuthRecord, matched: CredentialSecret): Au
     accountActive: record.accountActive,
     allowlist: new CidrAllowlist(c.allowedCidrs),
     secretExpiresAt: matched.expiresAt?.getTime() ?? null,
+    lastUsedAt: c.lastUsedAt?.getTime() ?? null,
   };
 }

@@ -2,10 +2,12 @@ import { Inject, Injectable, OnApplicationShutdown, OnModuleInit } from '@nestjs
 import { CREDENTIAL_REPOSITORY, CredentialRepository } from './credential.repository';
 
 const FLUSH_INTERVAL_MS = 5_000;
+/** Ids per UPDATE: SQLite caps bound variables, and one huge statement would stall the loop. */
+const IDS_PER_STATEMENT = 500;
 
 /**
- * `lastUsedAt` at minute-ish precision without a write per login: uses are collected in
- * memory and written in one statement every few seconds.
+ * `lastUsedAt` at minute-ish precision without a write per login: the authenticator reports a
+ * credential at most once a minute, and the uses are written together every few seconds.
  */
 @Injectable()
 export class CredentialUsageRecorder implements OnModuleInit, OnApplicationShutdown {
@@ -32,6 +34,9 @@ export class CredentialUsageRecorder implements OnModuleInit, OnApplicationShutd
     if (this.pending.size === 0) return;
     const ids = [...this.pending];
     this.pending = new Set();
-    await this.repo.touchLastUsed(ids, new Date());
+    const at = new Date();
+    for (let i = 0; i < ids.length; i += IDS_PER_STATEMENT) {
+      await this.repo.touchLastUsed(ids.slice(i, i + IDS_PER_STATEMENT), at);
+    }
   }
 }

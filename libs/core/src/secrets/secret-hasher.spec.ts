@@ -24,6 +24,14 @@ describe('SecretHasher', () => {
       await expect(hasher.verify(hash, secret.slice(0, -1) + (secret.endsWith('a') ? 'b' : 'a'))).resolves.toBe(false);
     });
 
+    it('verifies against a lookup key the caller already computed, with the same verdicts', async () => {
+      const secret = generateSecret('rest');
+      const other = generateSecret('rest');
+      const { hash } = hasher.hashGenerated(secret);
+      await expect(hasher.verify(hash, secret, hasher.lookupKey(secret))).resolves.toBe(true);
+      await expect(hasher.verify(hash, other, hasher.lookupKey(other))).resolves.toBe(false);
+    });
+
     it('a hash made with another pepper does not verify', async () => {
       const secret = generateSecret('http');
       const { hash } = new SecretHasher(OTHER_PEPPER, COST).hashGenerated(secret);

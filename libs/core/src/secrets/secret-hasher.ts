@@ -73,12 +73,13 @@ export class SecretHasher {
     return scheme !== 'hmac-sha256';
   }
 
-  async verify(stored: string, secret: string): Promise<boolean> {
+  /** `lookupKey`: the secret's lookup key, when the caller already computed it (saves an HMAC). */
+  async verify(stored: string, secret: string, lookupKey?: string): Promise<boolean> {
     const scheme = SecretHasher.schemeOf(stored);
     switch (scheme) {
       case 'hmac-sha256': {
         const expected = Buffer.from(stored.slice(HMAC_PREFIX.length), 'hex');
-        const actual = Buffer.from(this.lookupKey(secret), 'hex');
+        const actual = Buffer.from(lookupKey ?? this.lookupKey(secret), 'hex');
         return expected.length === actual.length && timingSafeEqual(expected, actual);
       }
       case 'bcrypt-hmac':
