@@ -113,36 +113,75 @@ export async function measure(spec: LoadSpec): Promise<Measurement> {
 }
 
 export interface Scenario extends Omit<LoadSpec, 'durationSeconds' | 'connections'> {
-  /** Runs before each round of this scenario (e.g. emptying a cache so the round starts cold). */
+  /** Runs before each slice of this scenario (e.g. emptying a cache so the slice starts cold). */
   beforeRound?: () => void;
 }
 
+export interface Compared extends Measurement {
+  /** Median over the rounds of this slice's req/s divided by its paired baseline slice's. */
+  ratio: number;
+  /** Lowest and highest of those per-round ratios: how much the machine moved meanwhile. */
+  ratioRange: [number, number];
+}
+
 /**
- * Every scenario once per round, rounds back to back; each scenario's figures are the median of
- * its rounds. On a shared machine a slow minute then lands on every scenario alike instead of on
- * whichever one happened to run in it, so the ratios hold still from run to run.
+ * A paired design for a shared machine whose speed drifts by tens of percent within a minute:
+ * every round measures each scenario right after a slice of the baseline, and a scenario's ratio
+ * is the median of its per-round ratios, so each one compares two slices taken seconds apart.
+ * Req/s, latencies and CPU are medians over the rounds.
  */
-export async function measureInRounds(
+export async function compareInRounds(
+  baseline: Scenario,
   scenarios: Scenario[],
   options: { rounds: number; durationSeconds: number; connections: number },
-): Promise<Measurement[]> {
-  const runs: Measurement[][] = scenarios.map(() => []);
+): Promise<{ baseline: Measurement; rows: Compared[] }> {
+  const slice = async (scenario: Scenario, round: number): Promise<Measurement> => {
+    scenario.beforeRound?.();
+    const m = await measure({
+      ...scenario,
+      durationSeconds: options.durationSeconds,
+      connections: options.connections,
+    });
+    process.stderr.write(
+      `round ${round + 1}/${options.rounds} ${m.rps.toFixed(0).padStart(6)} req/s  ${scenario.name}\n`,
+    );
+    return m;
+  };
+  const baselineRuns: Measurement[] = [];
+  const runs: { m: Measurement; ratio: number }[][] = scenarios.map(() => []);
   for (let round = 0; round < options.rounds; round++) {
     for (const [i, scenario] of scenarios.entries()) {
-      scenario.beforeRound?.();
-      runs[i].push(
-        await measure({ ...scenario, durationSeconds: options.durationSeconds, connections: options.connections }),
-      );
+      const base = await slice(baseline, round);
+      const m = await slice(scenario, round);
+      baselineRuns.push(base);
+      runs[i].push({ m, ratio: m.rps / base.rps });
     }
   }
-  return runs.map((r, i) => ({
-    name: scenarios[i].name,
-    rps: median(r.map((m) => m.rps)),
-    p50: median(r.map((m) => m.p50)),
-    p99: median(r.map((m) => m.p99)),
-    errors: r.reduce((sum, m) => sum + m.errors, 0),
-    cpuMicros: median(r.map((m) => m.cpuMicros)),
-  }));
+  return {
+    baseline: summarise(baseline.name, baselineRuns),
+    rows: runs.map((r, i) => {
+      const ratios = r.map((x) => x.ratio);
+      return {
+        ...summarise(
+          scenarios[i].name,
+          r.map((x) => x.m),
+        ),
+        ratio: median(ratios),
+        ratioRange: [Math.min(...ratios), Math.max(...ratios)],
+      };
+    }),
+  };
+}
+
+function summarise(name: string, runs: Measurement[]): Measurement {
+  return {
+    name,
+    rps: median(runs.map((m) => m.rps)),
+    p50: median(runs.map((m) => m.p50)),
+    p99: median(runs.map((m) => m.p99)),
+    errors: runs.reduce((sum, m) => sum + m.errors, 0),
+    cpuMicros: median(runs.map((m) => m.cpuMicros)),
+  };
 }
 
 function median(values: number[]): number {
@@ -151,18 +190,20 @@ function median(values: number[]): number {
   return sorted.length % 2 === 1 ? sorted[mid] : (sorted[mid - 1] + sorted[mid]) / 2;
 }
 
-export function table(rows: Measurement[], baseline: Measurement, targets: Record<string, number> = {}): string {
+export function table(
+  compared: { baseline: Measurement; rows: Compared[] },
+  targets: Record<string, number> = {},
+): string {
+  const cells = (m: Measurement) =>
+    `| ${m.name} | ${m.rps.toFixed(0)} | ${m.p50.toFixed(1)} | ${m.p99.toFixed(1)} | ${m.errors} | ${m.cpuMicros.toFixed(0)} |`;
   const lines = [
-    '| scenario | req/s | p50 ms | p99 ms | errors | CPU µs/req | ratio to baseline | target |',
-    '|---|---:|---:|---:|---:|---:|---:|---:|',
-    ...rows.map((r) => {
-      const ratio = r.rps / baseline.rps;
+    '| scenario | req/s | p50 ms | p99 ms | errors | CPU µs/req | ratio to baseline | per-round range | target |',
+    '|---|---:|---:|---:|---:|---:|---:|---:|---:|',
+    `${cells(compared.baseline)} 1.00 | | |`,
+    ...compared.rows.map((r) => {
       const target = targets[r.name];
-      const verdict = target === undefined ? '' : `≥ ${target} ${ratio >= target ? 'met' : '**not met**'}`;
-      return (
-        `| ${r.name} | ${r.rps.toFixed(0)} | ${r.p50.toFixed(1)} | ${r.p99.toFixed(1)} | ${r.errors} | ` +
-        `${r.cpuMicros.toFixed(0)} | ${ratio.toFixed(2)} | ${verdict} |`
-      );
+      const verdict = target === undefined ? '' : `≥ ${target} ${r.ratio >= target ? 'met' : '**not met**'}`;
+      return `${cells(r)} ${r.ratio.toFixed(2)} | ${r.ratioRange[0].toFixed(2)}–${r.ratioRange[1].toFixed(2)} | ${verdict} |`;
     }),
   ];
   return lines.join('\n');

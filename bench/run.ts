@@ -1,15 +1,15 @@
 import 'reflect-metadata';
 import * as os from 'node:os';
 import { Authenticator } from '@gatehouse/core';
-import { Scenario, measure, measureInRounds, startBenchApp, table } from './harness';
+import { Scenario, compareInRounds, measure, startBenchApp, table } from './harness';
 
 /**
  * `npm run bench`: one process, one run. The unauthenticated baseline (GET /health) and every
  * authenticated scenario are measured against the same server in interleaved rounds, so the
  * ratios compare like with like. Not part of `npm test`.
  */
-const DURATION = Number(process.env.BENCH_SECONDS ?? 5);
-const ROUNDS = Number(process.env.BENCH_ROUNDS ?? 3);
+const DURATION = Number(process.env.BENCH_SECONDS ?? 3);
+const ROUNDS = Number(process.env.BENCH_ROUNDS ?? 7);
 const CONNECTIONS = Number(process.env.BENCH_CONNECTIONS ?? 10);
 const DISTINCT_KEYS = Number(process.env.BENCH_KEYS ?? 10_000);
 
@@ -88,7 +88,6 @@ async function main(): Promise<void> {
   let nextKey = 0;
   const health: Scenario = { name: 'GET /health (no auth, baseline)', url: `${bench.url}/health`, expectStatus: 200 };
   const channelScenarios: Scenario[] = [
-    health,
     {
       name: 'REST read (`GET /rest/v1/messages/:id`), one hot key',
       url: messageUrl,
@@ -108,22 +107,23 @@ async function main(): Promise<void> {
       expectStatus: 200,
     },
   ];
-  const [, hotRead, distinctRead, httpSend] = channelScenarios.map((c) => c.name);
+  const [hotRead, distinctRead, httpSend] = channelScenarios.map((c) => c.name);
   const targets = { [hotRead]: 0.7, [distinctRead]: 0.5, [httpSend]: 0.5 };
 
   // Warm the JIT on every code path before measuring anything.
-  for (const scenario of channelScenarios) {
+  for (const scenario of [health, ...channelScenarios]) {
     await measure({ ...scenario, durationSeconds: 1, connections: CONNECTIONS });
   }
   cache.clear();
   process.stdout.write(
     `\nGatehouse benchmark — ${new Date().toISOString()}, node ${process.version}, ${os.cpus().length} cores, ` +
-      `${ROUNDS} rounds × ${DURATION}s per scenario (medians), ${CONNECTIONS} connections, SQLite, bcrypt cost 12\n`,
+      `${ROUNDS} rounds of ${DURATION}s slices, each scenario paired with a baseline slice, ${CONNECTIONS} connections, SQLite, bcrypt cost 12\n`,
   );
 
   const options = { rounds: ROUNDS, durationSeconds: DURATION, connections: CONNECTIONS };
-  const channelRows = await measureInRounds(channelScenarios, options);
-  process.stdout.write('\nChannels (issue 3)\n\n' + table(channelRows, channelRows[0], targets) + '\n');
+  const channels = await compareInRounds(health, channelScenarios, options);
+  process.stdout.write('\nChannels (issue 3)\n\n' + table(channels, targets) + '\n');
+  if (process.env.BENCH_ONLY === 'channels') return bench.close();
 
   const verify = (name: string, body: () => string, extra: Partial<Scenario> = {}): Scenario => ({
     name,
@@ -134,9 +134,9 @@ async function main(): Promise<void> {
     expectStatus: 200,
     ...extra,
   });
-  const verifyRows = await measureInRounds(
+  const verifyRows = await compareInRounds(
+    health,
     [
-      health,
       verify('verify: one hot generated key (warm)', () => hotBody),
       verify(`verify: ${DISTINCT_KEYS} distinct generated keys, cache emptied each round`, cycling, {
         beforeRound: () => cache.clear(),
@@ -151,7 +151,7 @@ async function main(): Promise<void> {
     ],
     options,
   );
-  process.stdout.write('\nAdmin verify (issue 2)\n\n' + table(verifyRows, verifyRows[0]) + '\n');
+  process.stdout.write('\nAdmin verify (issue 2)\n\n' + table(verifyRows) + '\n');
 
   // The authenticator alone, called in-process: what one check costs without HTTP around it.
   const auth = bench.app.get(Authenticator);
