@@ -1,5 +1,8 @@
 import { GroupCommit } from './group-commit';
 
+/** A commit takes at least a turn of the event loop, as a real one does. */
+const commitTurn = () => new Promise<void>((resolve) => setImmediate(resolve));
+
 describe('GroupCommit', () => {
   it('commits the writes of one event-loop turn together, and resolves each only after that commit', async () => {
     const commits: number[][] = [];
@@ -36,7 +39,10 @@ describe('GroupCommit', () => {
   it('splits batches at maxBatch', async () => {
     const sizes: number[] = [];
     const group = new GroupCommit<number>(
-      async (items) => void sizes.push(items.length),
+      async (items) => {
+        await commitTurn();
+        sizes.push(items.length);
+      },
       undefined,
       2,
     );
@@ -47,6 +53,7 @@ describe('GroupCommit', () => {
   it('when a batch fails, retries each write alone so only the bad one fails', async () => {
     const committed: number[] = [];
     const group = new GroupCommit<number>(async (items) => {
+      await commitTurn();
       if (items.includes(13)) throw new Error('row 13 violates a constraint');
       committed.push(...items);
     });
@@ -59,6 +66,7 @@ describe('GroupCommit', () => {
   it('a lone failing write rejects once, and later writes still commit', async () => {
     let calls = 0;
     const group = new GroupCommit<string>(async (items) => {
+      await commitTurn();
       calls++;
       if (items[0] === 'bad') throw new Error('nope');
     });
@@ -69,7 +77,7 @@ describe('GroupCommit', () => {
 
   it('schedules every batch through detach', async () => {
     const detach = jest.fn((fn: () => void) => fn());
-    const group = new GroupCommit<number>(async () => undefined, detach);
+    const group = new GroupCommit<number>(commitTurn, detach);
     await Promise.all([group.write(1), group.write(2)]);
     await group.write(3);
     expect(detach).toHaveBeenCalledTimes(2);

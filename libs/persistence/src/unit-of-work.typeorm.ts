@@ -92,7 +92,8 @@ interface SqliteConnection {
  */
 function translateConflict(err: unknown): never {
   // TypeORM wraps driver errors; `sql()` on SQLite throws better-sqlite3's own.
-  const code = (err as { code?: string; driverError?: { code?: string } }).driverError?.code ?? (err as { code?: string }).code;
+  const code =
+    (err as { code?: string; driverError?: { code?: string } }).driverError?.code ?? (err as { code?: string }).code;
   if (code === 'ER_DUP_ENTRY' || code === 'SQLITE_CONSTRAINT_UNIQUE' || code === 'SQLITE_CONSTRAINT_PRIMARYKEY') {
     throw DomainError.conflict('conflict', 'a concurrent change conflicted with this one; retry the request');
   }

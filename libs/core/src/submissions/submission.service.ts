@@ -55,7 +55,9 @@ export class SubmissionService {
       updatedAt: now,
     };
     // The submission and its `accepted` event land together or not at all.
-    const accepted = key.postbackUrl ? this.outbox.event(submission, key.postbackUrl, 'submission.accepted', now) : null;
+    const accepted = key.postbackUrl
+      ? this.outbox.event(submission, key.postbackUrl, 'submission.accepted', now)
+      : null;
     await this.submissions.insert(submission, accepted ? [accepted] : []);
     if (accepted) this.outbox.wake();
     return submission;

@@ -54,7 +54,10 @@ export class TypeOrmSubmissionRepository implements SubmissionRepository {
         s.updatedAt.getTime(),
       ]);
       for (const d of events) {
-        await this.uow.manager().getRepository(PostbackDeliveryEntity).insert({ ...d, lockedUntil: null });
+        await this.uow
+          .manager()
+          .getRepository(PostbackDeliveryEntity)
+          .insert({ ...d, lockedUntil: null });
       }
     }
   }
@@ -65,10 +68,10 @@ export class TypeOrmSubmissionRepository implements SubmissionRepository {
    */
   async findById(scope: AccessScope, id: string): Promise<Submission | null> {
     const [where, params] = scopeClause(scope);
-    const rows = await this.uow.sql<SubmissionRow>(`SELECT ${SUBMISSION_COLUMNS} FROM submissions WHERE id = ?${where}`, [
-      id,
-      ...params,
-    ]);
+    const rows = await this.uow.sql<SubmissionRow>(
+      `SELECT ${SUBMISSION_COLUMNS} FROM submissions WHERE id = ?${where}`,
+      [id, ...params],
+    );
     return rows.length > 0 ? rowToModel(rows[0]) : null;
   }
 
