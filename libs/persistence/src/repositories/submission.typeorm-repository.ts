@@ -1,4 +1,4 @@
-import { LessThanOrEqual, Raw } from 'typeorm';
+import { EntityManager, LessThanOrEqual, Raw } from 'typeorm';
 import {
   AccessScope,
   Channel,
@@ -53,12 +53,7 @@ export class TypeOrmSubmissionRepository implements SubmissionRepository {
         s.createdAt.getTime(),
         s.updatedAt.getTime(),
       ]);
-      for (const d of events) {
-        await this.uow
-          .manager()
-          .getRepository(PostbackDeliveryEntity)
-          .insert({ ...d, lockedUntil: null });
-      }
+      for (const d of events) await insertDelivery(this.uow.manager(), d);
     }
   }
 
@@ -88,6 +83,11 @@ export class TypeOrmSubmissionRepository implements SubmissionRepository {
     const result = await this.repo.update({ id, status: 'accepted' }, { status, detail, updatedAt: at });
     return (result.affected ?? 0) === 1;
   }
+}
+
+/** A new outbox row: pending, leased by nobody. */
+async function insertDelivery(manager: EntityManager, delivery: PostbackDelivery): Promise<void> {
+  await manager.getRepository(PostbackDeliveryEntity).insert({ ...delivery, lockedUntil: null });
 }
 
 const SUBMISSION_COLUMNS =
@@ -163,7 +163,7 @@ export class TypeOrmPostbackRepository implements PostbackRepository {
   }
 
   async insert(delivery: PostbackDelivery): Promise<void> {
-    await this.repo.insert({ ...delivery, lockedUntil: null });
+    await insertDelivery(this.uow.manager(), delivery);
   }
 
   async listForSubmission(submissionId: string): Promise<PostbackDelivery[]> {
