@@ -624,10 +624,11 @@ describe('REST channel: /rest/v1/messages', () => {
 
       const { rows } = await readRequestLog(banApp, { credentialId: key.id });
       expect(rows.map((r) => [r.status, r.outcome])).toEqual([['202', 'ok']]);
-      // The banned Basic attempt is logged under the username it tried, with the protocol's status.
+      // A banned peer's refusals fold into one row (DESIGN.md §4): the first one's, with their count.
       const banned = await readRequestLog(banApp, { channel: 'rest', outcome: 'banned', from });
-      const mine = banned.rows.filter((r) => r.username === key.username);
-      expect(mine.map((r) => [r.operation, r.status, r.peer])).toEqual([[OPERATION, '429', '127.0.0.1']]);
+      expect(banned.rows.map((r) => [r.operation, r.status, r.peer, r.count])).toEqual([
+        [OPERATION, '429', '127.0.0.1', 3],
+      ]);
       expect(banned.raw).not.toContain(key.secret);
     });
   });

@@ -156,7 +156,7 @@ describe('Web Service (SOAP 1.1) channel: /ws/messaging', () => {
   };
 
   describe('the endpoint', () => {
-    it('serves the hand-written WSDL at ?wsdl with the address the client used', async () => {
+    it("serves the hand-written WSDL at ?wsdl with the listener's own address", async () => {
       for (const query of ['wsdl', 'WSDL']) {
         const res = await fetch(`${t.baseUrl}${WS}?${query}`);
         expect(res.status).toBe(200);
@@ -174,6 +174,15 @@ describe('Web Service (SOAP 1.1) channel: /ws/messaging', () => {
         'GetMessageStatus',
         'SendMessage',
       ]);
+    });
+
+    it('never takes the WSDL address from the Host header: 127.0.0.1 and the port actually bound', async () => {
+      const port = (t.app.getHttpServer().address() as { port: number }).port;
+      for (const host of ['evil.example', `evil.example:${port}`, 'localhost']) {
+        const res = await t.http.get(`${WS}?wsdl`).set('Host', host).expect(200);
+        expect(res.text).toContain(`<soap:address location="http://127.0.0.1:${port}${WS}"/>`);
+        expect(res.text).not.toContain('evil.example');
+      }
     });
 
     it('answers other methods, and GET without ?wsdl, with a 405 fault; unknown routes stay JSON 404s', async () => {
@@ -653,12 +662,54 @@ describe('Web Service (SOAP 1.1) channel: /ws/messaging', () => {
       await stillServes();
     });
 
+    it('refuses 250 000 elements (too_many_elements) and 120 000-deep nesting (too_deep) before parsing or login', async () => {
+      const withExtras = (extras: string) => validSend().replace('<m:body>', `${extras}<m:body>`);
+      const many = withExtras('<x/>'.repeat(250_000));
+      const deep = withExtras(`${'<x>'.repeat(120_000)}${'</x>'.repeat(120_000)}`);
+      for (const body of [many, deep]) {
+        // Within the body limit, so it is the guard that answers, not the 413 of the body parser.
+        expect(Buffer.byteLength(body)).toBeLessThan(t.config.http.bodyLimitBytes);
+      }
+      const tooMany = await post(many);
+      expectRawFault(tooMany, 500, 'too_many_elements');
+      expect(tooMany.text).toContain('at most 1000 elements are accepted');
+      const tooDeep = await post(deep);
+      expectRawFault(tooDeep, 500, 'too_deep');
+      expect(tooDeep.text).toContain('elements may nest at most 32 deep');
+
+      // Below the caps a request with many unknown elements (7 of its own + 990) is still served.
+      const legal = await post(
+        withExtras(`<m:extra>${'<x>'.repeat(20)}${'</x>'.repeat(20)}</m:extra>${'<x/>'.repeat(969)}`),
+      );
+      expect(legal.status).toBe(200);
+      await stillServes();
+    });
+
     it('raw faults never echo the password', async () => {
       const secret = `pw-${unique('s')}`;
       const res = await post(envelope(sendMessageXml({ username: unique('ghost'), password: secret, body: 'x' })));
       expectRawFault(res, 500, 'invalid_credentials');
       expect(res.text).not.toContain(secret);
     });
+  });
+});
+
+describe('Web Service channel: GATEHOUSE_PUBLIC_URL', () => {
+  let publicApp: TestApp;
+
+  beforeAll(async () => {
+    publicApp = await startTestApp({ GATEHOUSE_PUBLIC_URL: 'https://gw.example.com/base' });
+  });
+  afterAll(async () => {
+    await publicApp.close();
+  });
+
+  it('is the address the WSDL names, whatever the Host header says', async () => {
+    for (const host of ['evil.example', '127.0.0.1']) {
+      const res = await publicApp.http.get(`${WS}?wsdl`).set('Host', host).expect(200);
+      expect(res.text).toContain('<soap:address location="https://gw.example.com/base/ws/messaging"/>');
+      expect(res.text).not.toContain(host);
+    }
   });
 });
 

@@ -35,6 +35,15 @@ export interface GatehouseConfig {
     pollMs: number;
   };
   logLevel: 'fatal' | 'error' | 'warn' | 'info' | 'debug' | 'trace' | 'silent';
+  /**
+   * GATEHOUSE_PUBLIC_URL without a trailing slash: the address clients use (the WSDL's
+   * soap:address). Null when unset: then `http://<host>:<http port>` (the bound port when 0).
+   */
+  publicUrl: string | null;
+  /** Request-log rows older than this many days are pruned. */
+  requestLogDays: number;
+  /** Bearer token `/metrics` requires; null = open. */
+  metricsToken: string | null;
 }
 
 export class ConfigError extends Error {
@@ -124,6 +133,15 @@ const envSchema = z.object({
   GATEHOUSE_POSTBACK_MAX_AGE_SECONDS: positiveInt.default(86_400),
   GATEHOUSE_POSTBACK_TIMEOUT_MS: positiveInt.default(10_000),
   GATEHOUSE_POSTBACK_POLL_MS: positiveInt.default(1000),
+  GATEHOUSE_PUBLIC_URL: z
+    .string()
+    .regex(
+      /^https?:\/\/[^\s/?#@]+(\/[^\s?#]*)?$/i,
+      'expected an http(s) URL such as https://gateway.example.com (no query, fragment or credentials)',
+    )
+    .optional(),
+  GATEHOUSE_REQUEST_LOG_DAYS: positiveInt.max(36_500).default(90),
+  GATEHOUSE_METRICS_TOKEN: z.string().min(16, 'must be at least 16 characters').optional(),
   GATEHOUSE_LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
 });
 
@@ -200,6 +218,9 @@ export function loadConfig(env: Record<string, string | undefined>): GatehouseCo
       pollMs: e.GATEHOUSE_POSTBACK_POLL_MS,
     },
     logLevel: e.GATEHOUSE_LOG_LEVEL,
+    publicUrl: e.GATEHOUSE_PUBLIC_URL?.replace(/\/+$/, '') ?? null,
+    requestLogDays: e.GATEHOUSE_REQUEST_LOG_DAYS,
+    metricsToken: e.GATEHOUSE_METRICS_TOKEN ?? null,
   };
 }
 

@@ -3,12 +3,15 @@ import { GATEHOUSE_CONFIG, GatehouseConfig } from '@gatehouse/config';
 import { AccountService } from './accounts/account.service';
 import { AdminTokenService } from './admin-tokens/admin-token.service';
 import { Authenticator } from './auth/authenticator';
+import { CredentialVerifier } from './auth/credential-verifier';
+import { SecretUpgrader } from './auth/secret-upgrader';
 import { InMemoryPeerBanList, PEER_BAN_LIST } from './auth/peer-ban-list';
 import { CredentialUsageRecorder } from './credentials/credential-usage.recorder';
 import { CredentialService } from './credentials/credential.service';
 import { CHANGE_NOTIFIER, InProcessChangeNotifier } from './events/change-notifier';
 import { GroupService } from './groups/group.service';
 import { AuditLogService } from './logs/audit-log.service';
+import { RequestLogRetention } from './logs/request-log-retention';
 import { RequestLogService } from './logs/request-log.service';
 import { PEPPER } from './secrets/pepper.token';
 import { SecretHasher } from './secrets/secret-hasher';
@@ -23,8 +26,11 @@ const services = [
   AdminTokenService,
   AuditLogService,
   RequestLogService,
+  RequestLogRetention,
   CredentialUsageRecorder,
+  SecretUpgrader,
   Authenticator,
+  CredentialVerifier,
   SubmissionService,
   PostbackOutbox,
 ];

@@ -1,46 +1,33 @@
 import { Body, Controller, HttpCode, Post } from '@nestjs/common';
-import { ApiOkResponse, ApiOperation } from '@nestjs/swagger';
-import { AdminContext, Authenticator, normalizePeerAddress, scopeAllows, scopeOf } from '@gatehouse/core';
+import { ApiOkResponse, ApiOperation, ApiTooManyRequestsResponse } from '@nestjs/swagger';
+import { AdminContext, CredentialVerifier } from '@gatehouse/core';
 import { Admin } from '../auth/admin-auth.guard';
 import { VerifyDto } from '../dto/misc.dto';
-import { VerifyResultView } from '../views/views';
+import { ErrorBodyView, VerifyResultView } from '../views/views';
 import { AdminApi } from './api-docs';
 
 @AdminApi('verify')
 @Controller('admin/v1/verify')
 export class VerifyController {
-  constructor(private readonly authenticator: Authenticator) {}
+  constructor(private readonly verifier: CredentialVerifier) {}
 
-  /**
-   * For gateways that keep their own listeners: the same authenticator, the same bans and
-   * request log, with the client address the gateway reports. A credential outside the
-   * caller's tenant is reported as unknown.
-   */
   @Post()
   @HttpCode(200)
-  @ApiOperation({ summary: 'Check a credential as a listener would; 200 whenever the request is well-formed' })
+  @ApiOperation({
+    summary: 'Check a credential as a listener would; 200 whenever the request is well-formed',
+    description:
+      "For gateways that keep their own listeners. Root: `ip` is the client's address and feeds the listeners' " +
+      "ban list. An admin token may only verify its own tenant's credentials: any other is `unknown_credential` " +
+      'without being verified, scored, logged or cached; its failures count against the token (429 `banned`).',
+  })
   @ApiOkResponse({ type: VerifyResultView })
-  async verify(@Admin() ctx: AdminContext, @Body() dto: VerifyDto): Promise<VerifyResultView> {
-    const result = await this.authenticator.authenticate({
+  @ApiTooManyRequestsResponse({ type: ErrorBodyView, description: 'An admin token with too many failed verifies' })
+  verify(@Admin() ctx: AdminContext, @Body() dto: VerifyDto): Promise<VerifyResultView> {
+    return this.verifier.verify(ctx.actor, {
       channel: dto.channel,
       username: dto.username ?? null,
       secret: dto.secret,
-      peer: normalizePeerAddress(dto.ip),
-      operation: 'admin.verify',
+      ip: dto.ip,
     });
-    const scope = scopeOf(ctx.actor);
-    if (result.ok) {
-      const c = result.credential;
-      return scopeAllows(scope, c)
-        ? { valid: true, credentialId: c.credentialId, accountId: c.accountId }
-        : { valid: false, reason: 'unknown_credential' };
-    }
-    if (result.credentialId && result.accountId && result.tenantId) {
-      const visible = scopeAllows(scope, { accountId: result.accountId, tenantId: result.tenantId });
-      return visible
-        ? { valid: false, reason: result.reason, credentialId: result.credentialId, accountId: result.accountId }
-        : { valid: false, reason: 'unknown_credential' };
-    }
-    return { valid: false, reason: result.reason };
   }
 }

@@ -1,11 +1,11 @@
 import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
 import { IsIn, IsISO8601, IsString, MaxLength } from 'class-validator';
 import { PageQueryDto } from './page-query.dto';
-import { Nullable, Optional } from './validators';
+import { NAME_DESCRIPTION, NAME_MAX_MESSAGE, NAME_MAX_UTF16, Nullable, Optional } from './validators';
 
 export class CreateAccountDto {
-  @ApiProperty({ minLength: 1, maxLength: 100, example: 'Acme Ltd' })
-  @MaxLength(200)
+  @ApiProperty({ minLength: 1, maxLength: 100, example: 'Acme Ltd', description: NAME_DESCRIPTION })
+  @MaxLength(NAME_MAX_UTF16, { message: NAME_MAX_MESSAGE })
   @IsString()
   name!: string;
 
@@ -43,9 +43,9 @@ export class CreateAccountDto {
 export class UpsertAccountDto extends CreateAccountDto {}
 
 export class UpdateAccountDto {
-  @ApiPropertyOptional({ minLength: 1, maxLength: 100 })
+  @ApiPropertyOptional({ minLength: 1, maxLength: 100, description: NAME_DESCRIPTION })
   @Optional()
-  @MaxLength(200)
+  @MaxLength(NAME_MAX_UTF16, { message: NAME_MAX_MESSAGE })
   @IsString()
   name?: string;
 

@@ -14,7 +14,7 @@ import {
 } from 'class-validator';
 import { CHANNELS, Channel, MAX_ALLOWED_CIDRS, MAX_GRACE_SECONDS } from '@gatehouse/core';
 import { PageQueryDto } from './page-query.dto';
-import { Nullable, Optional } from './validators';
+import { NAME_DESCRIPTION, NAME_MAX_MESSAGE, NAME_MAX_UTF16, Nullable, Optional } from './validators';
 
 class CredentialSettingsDto {
   @ApiPropertyOptional({ default: true, description: '`false` blocks the credential and ends its open sessions' })
@@ -65,8 +65,8 @@ export class CreateCredentialDto extends CredentialSettingsDto {
   @IsIn(CHANNELS)
   channel!: Channel;
 
-  @ApiProperty({ minLength: 1, maxLength: 100, example: 'Billing system' })
-  @MaxLength(200)
+  @ApiProperty({ minLength: 1, maxLength: 100, example: 'Billing system', description: NAME_DESCRIPTION })
+  @MaxLength(NAME_MAX_UTF16, { message: NAME_MAX_MESSAGE })
   @IsString()
   name!: string;
 
@@ -92,9 +92,9 @@ export class CreateCredentialDto extends CredentialSettingsDto {
 }
 
 export class UpdateCredentialDto extends CredentialSettingsDto {
-  @ApiPropertyOptional({ minLength: 1, maxLength: 100 })
+  @ApiPropertyOptional({ minLength: 1, maxLength: 100, description: NAME_DESCRIPTION })
   @Optional()
-  @MaxLength(200)
+  @MaxLength(NAME_MAX_UTF16, { message: NAME_MAX_MESSAGE })
   @IsString()
   name?: string;
 }

@@ -2,7 +2,7 @@ import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
 import { IsIn, IsIP, IsISO8601, IsString, MaxLength } from 'class-validator';
 import { AUTH_FAILURE_REASONS, CHANNELS, Channel } from '@gatehouse/core';
 import { PageQueryDto } from './page-query.dto';
-import { Optional } from './validators';
+import { NAME_DESCRIPTION, NAME_MAX_MESSAGE, NAME_MAX_UTF16, Optional } from './validators';
 
 export class CreateGroupDto {
   @ApiProperty({ pattern: '^[a-z0-9][a-z0-9-]{0,62}$', example: 'vip-customers' })
@@ -10,8 +10,8 @@ export class CreateGroupDto {
   @IsString()
   slug!: string;
 
-  @ApiProperty({ minLength: 1, maxLength: 100, example: 'VIP customers' })
-  @MaxLength(200)
+  @ApiProperty({ minLength: 1, maxLength: 100, example: 'VIP customers', description: NAME_DESCRIPTION })
+  @MaxLength(NAME_MAX_UTF16, { message: NAME_MAX_MESSAGE })
   @IsString()
   name!: string;
 }
@@ -23,16 +23,16 @@ export class UpdateGroupDto {
   @IsString()
   slug?: string;
 
-  @ApiPropertyOptional({ minLength: 1, maxLength: 100 })
+  @ApiPropertyOptional({ minLength: 1, maxLength: 100, description: NAME_DESCRIPTION })
   @Optional()
-  @MaxLength(200)
+  @MaxLength(NAME_MAX_UTF16, { message: NAME_MAX_MESSAGE })
   @IsString()
   name?: string;
 }
 
 export class CreateAdminTokenDto {
-  @ApiProperty({ minLength: 1, maxLength: 100, example: 'provisioning script' })
-  @MaxLength(200)
+  @ApiProperty({ minLength: 1, maxLength: 100, example: 'provisioning script', description: NAME_DESCRIPTION })
+  @MaxLength(NAME_MAX_UTF16, { message: NAME_MAX_MESSAGE })
   @IsString()
   name!: string;
 }

@@ -14,3 +14,15 @@ export const Nullable = (): PropertyDecorator =>
 export function toDate(value: string | null | undefined): Date | null | undefined {
   return value === undefined || value === null ? value : new Date(value);
 }
+
+/**
+ * Names are judged by the domain rule (`checkName`: 1–100 code points after trimming). This cap
+ * only bounds the work: 100 code points are at most 200 UTF-16 units, 400 leaves room for the
+ * whitespace that trimming removes.
+ */
+export const NAME_MAX_UTF16 = 400;
+export const NAME_MAX_MESSAGE = '$property must be at most 100 characters (Unicode code points)';
+export const NAME_DESCRIPTION =
+  'Trimmed; 1–100 Unicode code points (an emoji counts as one). No control or format characters ' +
+  '(C0/C1 controls, line breaks, bidi overrides and marks, zero-width spaces; ZWJ/ZWNJ and emoji ' +
+  'flag tags are allowed) and at least one visible character.';

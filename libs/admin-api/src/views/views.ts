@@ -53,8 +53,12 @@ export class CredentialView {
   @ApiProperty({ enum: ['all', 'groups'] }) scope!: string;
   @ApiProperty({ type: [String], description: 'Group slugs of a `groups`-scoped key' }) groups!: string[];
   @ApiProperty() hasAvatar!: boolean;
-  @ApiProperty({ description: 'Last four characters of the current secret (empty for imported hashes)' })
-  secretHint!: string;
+  @ApiProperty({
+    nullable: true,
+    type: String,
+    description: 'Last four characters of a generated secret; null for custom and imported secrets (passwords)',
+  })
+  secretHint!: string | null;
   @ApiProperty({ format: 'date-time' }) createdAt!: string;
   @ApiProperty({ format: 'date-time' }) updatedAt!: string;
   @ApiProperty({ format: 'date-time', nullable: true, type: String }) rotatedAt!: string | null;
@@ -174,6 +178,8 @@ export class RequestLogView {
   @ApiProperty() outcome!: string;
   @ApiProperty() status!: string;
   @ApiProperty() durationMs!: number;
+  @ApiProperty({ description: "Refusals this row stands for: a banned peer's are folded into one row a minute" })
+  count!: number;
 }
 
 export function requestLogView(r: RequestLogEntry): RequestLogView {
@@ -189,6 +195,7 @@ export function requestLogView(r: RequestLogEntry): RequestLogView {
     outcome: r.outcome,
     status: r.status,
     durationMs: r.durationMs,
+    count: r.count,
   };
 }
 

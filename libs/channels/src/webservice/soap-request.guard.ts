@@ -1,9 +1,10 @@
 import type { NextFunction, Request, Response } from 'express';
 import type { WSDL } from 'soap';
+import type { GatehouseConfig } from '@gatehouse/config';
 import { MESSAGING_PATH, SOAP_OPERATIONS, SoapOperation, messagingWsdl, soapActionOf } from './messaging.wsdl';
 import { SOAP_ENV_NS, SoapFault, sendSoapFault, toSoapFault } from './soap-fault';
 import { isRecord } from './soap-fields';
-import { MalformedXml, StartTag, localName, prefixOf, startTags } from './xml-start-tags';
+import { MalformedXml, StartTag, XmlLimitExceeded, localName, prefixOf, startTags } from './xml-start-tags';
 
 /**
  * Any markup declaration but comments and CDATA: a DOCTYPE (and with it entity bombs and
@@ -15,10 +16,20 @@ const MARKUP_DECLARATION = /<!(?!--|\[CDATA\[)/i;
 /** Far more than any real envelope declares; the `soap` parser's cost grows with count × elements. */
 const MAX_NAMESPACE_DECLARATIONS = 64;
 
+/**
+ * Element count and nesting caps, checked while scanning and before any parser runs: without
+ * them a 1 MiB body of 250 000 empty elements (or 120 000 nested ones) kept the `soap` parser
+ * busy for most of a second per request, before any login. A SendMessage with a WS-Security
+ * header has under 30 elements and nests 5 deep (Envelope/Header/Security/UsernameToken/
+ * Password); recipients and groups are one comma-separated element each. 1 000 elements and 32
+ * levels leave legacy clients' extra elements ample room while keeping the parse to
+ * milliseconds.
+ */
+export const MAX_ELEMENTS = 1000;
+export const MAX_DEPTH = 32;
+
 /** Header entries this service processes; any other with mustUnderstand="1" is refused (SOAP 1.1 §4.2.3). */
 const UNDERSTOOD_HEADERS = new Set(['Security']);
-
-const HOST = /^(?:[A-Za-z0-9.-]{1,253}|\[[0-9A-Fa-f:.]{2,45}\])(?::\d{1,5})?$/;
 
 const invalid = (code: string, message: string): SoapFault => SoapFault.client(code, message);
 
@@ -31,7 +42,10 @@ const invalid = (code: string, message: string): SoapFault => SoapFault.client(c
  * documents that pass here, and that its own parser has already read once, reach it.
  */
 export class SoapRequestGuard {
-  constructor(private readonly wsdl: WSDL) {}
+  constructor(
+    private readonly wsdl: WSDL,
+    private readonly config: Pick<GatehouseConfig, 'publicUrl' | 'host' | 'http'>,
+  ) {}
 
   readonly handle = (req: Request, res: Response, next: NextFunction): void => {
     try {
@@ -46,10 +60,20 @@ export class SoapRequestGuard {
 
   private serveWsdl(req: Request, res: Response): void {
     if (!Object.keys(req.query).some((name) => name.toLowerCase() === 'wsdl')) throw methodNotAllowed();
-    // The address clients will call is where they fetched the WSDL from, as JAX-WS and WCF do.
-    const host = req.headers.host;
-    const location = `${req.protocol}://${host && HOST.test(host) ? host : 'localhost'}${MESSAGING_PATH}`;
+    const location = `${this.publicUrl(req)}${MESSAGING_PATH}`;
     res.status(200).type('text/xml; charset=utf-8').send(messagingWsdl(location));
+  }
+
+  /**
+   * GATEHOUSE_PUBLIC_URL, else `http://<host>:<http port>` (DESIGN.md §6); never the request's
+   * Host header, which the client controls (a cached or relayed WSDL would send logins there).
+   * With port 0 (a free port picked at listen) the port is the one this socket was accepted on.
+   */
+  private publicUrl(req: Request): string {
+    const { publicUrl, host, http } = this.config;
+    if (publicUrl) return publicUrl;
+    const port = http.port === 0 ? (req.socket.localPort ?? 0) : http.port;
+    return `http://${host.includes(':') ? `[${host}]` : host}:${port}`;
   }
 
   private check(req: Request): void {
@@ -57,6 +81,7 @@ export class SoapRequestGuard {
     if (body === undefined) throw new Error('the SOAP route has no body parser (see bootstrap)');
     checkMediaType(req.headers['content-type']);
     if (typeof body !== 'string' || body.trim() === '') throw invalid('empty_request', 'the request body is empty');
+    // One linear regex pass, bounded by the body limit (~1 ms for 1 MiB of tags).
     if (MARKUP_DECLARATION.test(body)) {
       throw invalid('dtd_not_allowed', 'document type declarations (DOCTYPE, ENTITY) are not allowed');
     }
@@ -112,8 +137,12 @@ function inspectMarkup(xml: string): SoapOperation {
   let inBody = false;
   const operations: string[] = [];
   try {
-    const tags = startTags(xml, () => {
-      throw invalid('unsupported_xml', 'CDATA sections holding an XML document are not accepted');
+    const tags = startTags(xml, {
+      onXmlInCdata: () => {
+        throw invalid('unsupported_xml', 'CDATA sections holding an XML document are not accepted');
+      },
+      maxElements: MAX_ELEMENTS,
+      maxDepth: MAX_DEPTH,
     });
     for (const tag of tags) {
       for (const [name] of tag.attributes) {
@@ -141,6 +170,11 @@ function inspectMarkup(xml: string): SoapOperation {
     }
   } catch (err) {
     if (err instanceof MalformedXml) throw invalid('invalid_xml', `the request is not well-formed XML: ${err.message}`);
+    if (err instanceof XmlLimitExceeded) {
+      throw err.limit === 'elements'
+        ? invalid('too_many_elements', `at most ${err.max} elements are accepted`)
+        : invalid('too_deep', `elements may nest at most ${err.max} deep`);
+    }
     throw err;
   }
   if (!root) throw invalid('invalid_xml', 'the request is not well-formed XML: no root element');

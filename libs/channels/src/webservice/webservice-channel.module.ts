@@ -1,6 +1,7 @@
-import { Module, OnModuleInit } from '@nestjs/common';
+import { Inject, Module, OnModuleInit } from '@nestjs/common';
 import { HttpAdapterHost } from '@nestjs/core';
 import type { Express } from 'express';
+import { GATEHOUSE_CONFIG, GatehouseConfig } from '@gatehouse/config';
 import { CoreModule } from '@gatehouse/core';
 import { MessagingSoapService } from './messaging-soap.service';
 import { attachSoapEndpoint } from './soap-endpoint';
@@ -15,12 +16,13 @@ export class WebserviceChannelModule implements OnModuleInit {
   constructor(
     private readonly adapterHost: HttpAdapterHost,
     private readonly messaging: MessagingSoapService,
+    @Inject(GATEHOUSE_CONFIG) private readonly config: GatehouseConfig,
   ) {}
 
   /** Nest has mounted its routes by now but not yet its not-found handler: the SOAP route goes in between. */
   async onModuleInit(): Promise<void> {
     const adapter = this.adapterHost.httpAdapter as HttpAdapterHost['httpAdapter'] | undefined;
     if (!adapter) return; // an application context without HTTP
-    await attachSoapEndpoint(adapter.getInstance<Express>(), this.messaging.services());
+    await attachSoapEndpoint(adapter.getInstance<Express>(), this.messaging.services(), this.config);
   }
 }

@@ -1,6 +1,25 @@
 /** The text cannot be read as XML markup at all. */
 export class MalformedXml extends Error {}
 
+/** The document has more elements, or nests them deeper, than the scan was allowed to read. */
+export class XmlLimitExceeded extends Error {
+  constructor(
+    readonly limit: 'elements' | 'depth',
+    readonly max: number,
+  ) {
+    super(limit === 'elements' ? `more than ${max} elements` : `elements nested more than ${max} deep`);
+  }
+}
+
+export interface ScanOptions {
+  /** Called for a CDATA section that holds an XML document. */
+  onXmlInCdata: () => void;
+  /** Most start tags the scan reads; it throws XmlLimitExceeded on the next one, unread past it. */
+  maxElements: number;
+  /** Most levels of nesting, the root being level 1; a start tag below that throws XmlLimitExceeded. */
+  maxDepth: number;
+}
+
 export interface StartTag {
   /** As written, prefix included (`soap:Envelope`). */
   name: string;
@@ -21,10 +40,14 @@ const CDATA_OPEN = '<![CDATA[';
  * guard inspects before any parser runs. Expects a document without markup declarations (the
  * guard refuses those first). Comments, CDATA sections and processing instructions are skipped
  * where `sax` ends them; a CDATA section holding an XML document is handed to `onXmlInCdata`,
- * because the `soap` package parses such a section as a document of its own.
+ * because the `soap` package parses such a section as a document of its own. The scan stops at
+ * the first start tag past `maxElements` or `maxDepth`, so refusing a flood costs no more than
+ * reading up to the cap.
  */
-export function* startTags(xml: string, onXmlInCdata: () => void): Generator<StartTag> {
+export function* startTags(xml: string, options: ScanOptions): Generator<StartTag> {
+  const { onXmlInCdata, maxElements, maxDepth } = options;
   let depth = 0;
+  let elements = 0;
   let i = xml.indexOf('<');
   while (i !== -1) {
     if (xml.startsWith('<!--', i)) {
@@ -42,6 +65,8 @@ export function* startTags(xml: string, onXmlInCdata: () => void): Generator<Sta
       START_TAG.lastIndex = i;
       const match = START_TAG.exec(xml);
       if (!match) throw new MalformedXml('a start tag that cannot be read');
+      if (++elements > maxElements) throw new XmlLimitExceeded('elements', maxElements);
+      if (depth >= maxDepth) throw new XmlLimitExceeded('depth', maxDepth);
       const attributes = [...match[2].matchAll(ATTRIBUTE)].map((a): [string, string] => [a[1], a[2] ?? a[3]]);
       yield { name: match[1], depth, attributes };
       if (match[3] !== '/') depth++;

@@ -12,8 +12,12 @@ export interface AccountRepository {
   insert(account: Account): Promise<void>;
   update(account: Account): Promise<void>;
   findById(scope: AccessScope, id: string): Promise<Account | null>;
-  /** External ids are unique across the service (they come from the provisioning system). */
-  findByExternalId(externalId: string): Promise<Account | null>;
+  /**
+   * External ids (from provisioning systems, case-insensitive) are unique among masters
+   * (`parentId` null) and, separately, among the subs of one master: a tenant can never
+   * take an id that root's provisioning will use for a master.
+   */
+  findByExternalId(parentId: string | null, externalId: string): Promise<Account | null>;
   list(scope: AccessScope, filter: AccountListFilter, page: PageRequest): Promise<Page<Account>>;
   countSubAccounts(masterId: string): Promise<number>;
   /** Deletes the account with its credentials, groups, avatars and admin tokens. Logs stay. */

@@ -58,6 +58,8 @@ function setup(env: Record<string, string> = {}) {
     delete: jest.fn().mockResolvedValue(undefined),
     countByChannel: jest.fn().mockResolvedValue([]),
     countUsingGroup: jest.fn().mockResolvedValue(0),
+    listIdsUsingGroup: jest.fn().mockResolvedValue([]),
+    replaceSecretHash: jest.fn().mockResolvedValue(true),
     listSecrets: jest.fn().mockResolvedValue([]),
     insertSecret: jest.fn().mockResolvedValue(undefined),
     deleteSecrets: jest.fn().mockResolvedValue(undefined),

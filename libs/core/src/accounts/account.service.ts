@@ -86,7 +86,7 @@ export class AccountService {
       ? LEGACY_CHANNELS.map((channel) => this.credentials.prepareLegacy(account, channel, now))
       : [];
     await this.uow.transaction(async () => {
-      if (externalId !== null && (await this.accounts.findByExternalId(externalId))) {
+      if (externalId !== null && (await this.accounts.findByExternalId(account.parentId, externalId))) {
         throw externalIdTaken(externalId);
       }
       await this.accounts.insert(account);
@@ -103,7 +103,11 @@ export class AccountService {
     return { account, credentials: prepared.map((p) => p.issued) };
   }
 
-  /** `PUT …/by-external-id/:externalId`: creates once, then converges the mutable fields. */
+  /**
+   * `PUT …/by-external-id/:externalId`: creates once, then converges the mutable fields. The id
+   * is looked up where the request places the account: among masters, or among the subs of
+   * the given (or calling) master; never across tenants.
+   */
   async upsertByExternalId(
     ctx: AdminContext,
     externalId: string,
@@ -113,7 +117,8 @@ export class AccountService {
     if (input.externalId !== undefined && input.externalId !== externalId) {
       throw DomainError.validation('externalId', 'must match the externalId in the path');
     }
-    const existing = await this.accounts.findByExternalId(externalId);
+    const { kind, parent } = await this.placement(ctx.actor, input);
+    const existing = await this.accounts.findByExternalId(parent?.id ?? null, externalId);
     if (!existing) {
       try {
         return { created: true, result: await this.create(ctx, { ...input, externalId }) };
@@ -123,7 +128,17 @@ export class AccountService {
         return this.upsertByExternalId(ctx, externalId, input);
       }
     }
-    if (!(await this.accounts.findById(scopeOf(ctx.actor), existing.id))) throw externalIdTaken(externalId);
+    if (
+      existing.kind !== kind ||
+      existing.parentId !== (parent?.id ?? null) ||
+      !(await this.accounts.findById(scopeOf(ctx.actor), existing.id))
+    ) {
+      throw DomainError.conflict(
+        'external_id_conflict',
+        `externalId "${externalId}" belongs to an account of another kind or parent`,
+        { field: 'externalId' },
+      );
+    }
     const account = await this.update(ctx, existing.id, { name: input.name, status: input.status });
     return { created: false, result: { account, credentials: [] } };
   }
@@ -147,6 +162,12 @@ export class AccountService {
       changed.push('name');
     }
     if (input.externalId !== undefined && input.externalId !== account.externalId) {
+      // Masters' ids are the provisioning system's namespace: only root writes there.
+      if (account.kind === 'master' && ctx.actor.type !== 'root') {
+        throw DomainError.forbidden("externalId: only the root token sets a master account's externalId", 'forbidden', {
+          field: 'externalId',
+        });
+      }
       next.externalId = checkExternalId(input.externalId);
       changed.push('externalId');
     }
@@ -159,7 +180,7 @@ export class AccountService {
     next.updatedAt = new Date();
     await this.uow.transaction(async () => {
       if (changed.includes('externalId') && next.externalId !== null) {
-        const holder = await this.accounts.findByExternalId(next.externalId);
+        const holder = await this.accounts.findByExternalId(next.parentId, next.externalId);
         if (holder && holder.id !== id) throw externalIdTaken(next.externalId);
       }
       await this.accounts.update(next);

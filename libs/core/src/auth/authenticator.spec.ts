@@ -1,3 +1,4 @@
+import * as bcrypt from 'bcrypt';
 import { Channel } from '../channels/channel';
 import { newId } from '../common/ids';
 import { Credential, CredentialAuthRecord, CredentialSecret } from '../credentials/credential.model';
@@ -5,15 +6,19 @@ import { CredentialRepository } from '../credentials/credential.repository';
 import { InProcessChangeNotifier } from '../events/change-notifier';
 import { canonicalCidrList } from '../network/cidr-allowlist';
 import { generateSecret, generateUsername, secretHint } from '../secrets/secret-format';
-import { SecretHasher } from '../secrets/secret-hasher';
+import { SecretHasher, bcryptCostOf } from '../secrets/secret-hasher';
 import { AuthRequest, Authenticator } from './authenticator';
 import { InMemoryPeerBanList } from './peer-ban-list';
+import { SecretUpgrader } from './secret-upgrader';
 
 const PEPPER = 'authenticator-spec-pepper-0123456789abcdef';
 const PEER = '203.0.113.7';
 
 /** The two lookups the authenticator uses, over an in-memory list of records; counts every call. */
-class FakeCredentialRepository implements Pick<CredentialRepository, 'findAuthByUsername' | 'findAuthByLookupKey'> {
+class FakeCredentialRepository implements Pick<
+  CredentialRepository,
+  'findAuthByUsername' | 'findAuthByLookupKey' | 'replaceSecretHash'
+> {
   readonly records: CredentialAuthRecord[] = [];
   calls = 0;
 
@@ -33,25 +38,33 @@ class FakeCredentialRepository implements Pick<CredentialRepository, 'findAuthBy
     const found = this.records.find((r) => r.secrets.some((s) => s.lookupKey === lookupKey));
     return Promise.resolve(found ? structuredClone(found) : null);
   }
+
+  replaceSecretHash(secretId: string, previousHash: string, nextHash: string): Promise<boolean> {
+    const secret = this.records.flatMap((r) => r.secrets).find((s) => s.id === secretId && s.hash === previousHash);
+    if (secret) secret.hash = nextHash;
+    return Promise.resolve(!!secret);
+  }
 }
 
 const hasher = new SecretHasher(PEPPER, 4);
 
-function setup(policy = { threshold: 15, seconds: 1800, windowSeconds: 1800 }) {
+function setup(policy = { threshold: 15, seconds: 1800, windowSeconds: 1800 }, h: SecretHasher = hasher) {
   const repo = new FakeCredentialRepository();
   const bans = new InMemoryPeerBanList(policy);
   const notifier = new InProcessChangeNotifier();
-  const requestLog = { record: jest.fn() };
+  const requestLog = { record: jest.fn(), recordFolded: jest.fn() };
   const usage = { used: jest.fn() };
+  const upgrader = new SecretUpgrader(repo as unknown as CredentialRepository, h);
   const auth = new Authenticator(
     repo as unknown as CredentialRepository,
-    hasher,
+    h,
     bans,
     notifier,
     requestLog as any,
     usage as any,
+    upgrader,
   );
-  return { repo, bans, notifier, requestLog, usage, auth };
+  return { repo, bans, notifier, requestLog, usage, upgrader, auth };
 }
 
 function credentialOf(channel: Channel, overrides: Partial<Credential> = {}): Credential {
@@ -86,6 +99,17 @@ function generatedSecretRow(credentialId: string, secret: string, expiresAt: Dat
   return { id: newId(), credentialId, hash, lookupKey, expiresAt, createdAt: new Date() };
 }
 
+async function customSecretRowWith(h: SecretHasher, credentialId: string, secret: string): Promise<CredentialSecret> {
+  return {
+    id: newId(),
+    credentialId,
+    hash: await h.hashCustom(secret),
+    lookupKey: null,
+    expiresAt: null,
+    createdAt: new Date(),
+  };
+}
+
 async function customSecretRow(
   credentialId: string,
   secret: string,
@@ -112,6 +136,21 @@ function withGenerated(
   const credential = credentialOf(channel, { secretHint: secretHint(secret), ...overrides });
   const record = repo.add({ credential, secrets: [generatedSecretRow(credential.id, secret)], accountActive });
   return { record, secret };
+}
+
+/** Counts the bcrypt work each check spends: 2^cost per compare, the unit bcrypt's time scales with. */
+class WorkCountingHasher extends SecretHasher {
+  work = 0;
+  compares = 0;
+  protected override compare(data: string, hash: string): Promise<boolean> {
+    this.work += 2 ** bcryptCostOf(hash);
+    this.compares++;
+    return super.compare(data, hash);
+  }
+  reset(): void {
+    this.work = 0;
+    this.compares = 0;
+  }
 }
 
 function req(channel: Channel, username: string | null, secret: string, extra: Partial<AuthRequest> = {}): AuthRequest {
@@ -383,7 +422,10 @@ describe('Authenticator', () => {
       expect(result.ok === false && result.retryAfterSeconds).toBeGreaterThan(1790);
       expect(result.ok === false && result.retryAfterSeconds).toBeLessThanOrEqual(1800);
       expect(repo.calls).toBe(callsBefore);
-      expect(requestLog.record).toHaveBeenLastCalledWith(expect.objectContaining({ outcome: 'banned' }));
+      expect(requestLog.recordFolded).toHaveBeenLastCalledWith(
+        'ip:203.0.113.7',
+        expect.objectContaining({ outcome: 'banned' }),
+      );
       // another peer is unaffected
       await expect(
         auth.authenticate(req('ftp', record.credential.username, secret, { peer: '198.51.100.1' })),
@@ -683,6 +725,186 @@ describe('Authenticator', () => {
         burn.mockRestore();
         verify.mockRestore();
       }
+    });
+  });
+
+  describe('equal work (unknown users, wrong secrets and imported hashes cost the same)', () => {
+    const COST = 6;
+
+    async function importedRow(credentialId: string, secret: string, cost: number): Promise<CredentialSecret> {
+      const hash = (await bcrypt.hash(secret, cost)).replace(/^\$2b\$/, '$2y$');
+      return { id: newId(), credentialId, hash, lookupKey: null, expiresAt: null, createdAt: new Date() };
+    }
+
+    it('every slow path spends exactly the work of one compare at the configured cost', async () => {
+      const h = new WorkCountingHasher(PEPPER, COST);
+      const { repo, auth } = setup(undefined, h);
+      const custom = credentialOf('ftp', { username: 'custom-user' });
+      repo.add({
+        credential: custom,
+        secrets: [await customSecretRowWith(h, custom.id, 'the real secret')],
+        accountActive: true,
+      });
+      const imported = credentialOf('ftp', { username: 'imported-user' });
+      repo.add({
+        credential: imported,
+        secrets: [await importedRow(imported.id, 'imported secret', 4)],
+        accountActive: true,
+      });
+      const generated = withGenerated(repo, 'ftp');
+
+      const cases: Array<[string, AuthRequest]> = [
+        ['unknown user', req('ftp', 'nobody', 'some password 1')],
+        ['wrong custom secret', req('ftp', 'custom-user', 'some password 2')],
+        ['wrong secret for an imported cost-4 hash', req('ftp', 'imported-user', 'some password 3')],
+        [
+          'custom-shaped guess at a generated credential',
+          req('ftp', generated.record.credential.username, 'guess 4 guess'),
+        ],
+      ];
+      for (const [label, request] of cases) {
+        h.reset();
+        await expect(auth.authenticate(request)).resolves.toMatchObject({ ok: false });
+        expect({ label, work: h.work }).toEqual({ label, work: 2 ** COST });
+      }
+      // and a right password for the imported hash costs the same: 2^4 + 2^4 + 2^5 = 2^6
+      h.reset();
+      await expect(auth.authenticate(req('ftp', 'imported-user', 'imported secret'))).resolves.toMatchObject({
+        ok: true,
+      });
+      expect(h.work).toBe(2 ** COST);
+    });
+
+    it('an imported hash costing more than allowed (stored before the cap) is never compared', async () => {
+      const h = new WorkCountingHasher(PEPPER, 4);
+      const { repo, auth } = setup(undefined, h);
+      const credential = credentialOf('email', { username: 'too-costly' });
+      repo.add({ credential, secrets: [await importedRow(credential.id, 'imported secret', 6)], accountActive: true });
+      h.reset();
+      await expect(auth.authenticate(req('email', 'too-costly', 'imported secret'))).resolves.toMatchObject({
+        reason: 'bad_secret',
+      });
+      expect(h.work).toBe(2 ** 4); // the dummy at the allowed cost, not the stored 2^6
+    });
+
+    it('an imported hash is re-hashed to the current scheme and cost at its first successful login', async () => {
+      const h = new WorkCountingHasher(PEPPER, COST);
+      const { repo, auth, upgrader } = setup(undefined, h);
+      const credential = credentialOf('http', { username: 'php-user' });
+      const row = await importedRow(credential.id, 'imported secret', 4);
+      const record = repo.add({ credential, secrets: [row], accountActive: true });
+      await expect(auth.authenticate(req('http', 'php-user', 'wrong password'))).resolves.toMatchObject({ ok: false });
+      await upgrader.drain();
+      expect(record.secrets[0].hash).toBe(row.hash); // a failed login changes nothing
+      await expect(auth.authenticate(req('http', 'php-user', 'imported secret'))).resolves.toMatchObject({ ok: true });
+      await upgrader.drain();
+      const upgraded = record.secrets[0].hash;
+      expect(upgraded.startsWith('bcrypt-hmac$')).toBe(true);
+      expect(bcryptCostOf(upgraded)).toBe(COST);
+      auth.cache.clear();
+      await expect(auth.authenticate(req('http', 'php-user', 'imported secret'))).resolves.toMatchObject({ ok: true });
+      await expect(auth.authenticate(req('http', 'php-user', 'wrong password'))).resolves.toMatchObject({
+        reason: 'bad_secret',
+      });
+    });
+
+    it('a custom secret hashed under another cost is re-hashed at the current one', async () => {
+      const h = new SecretHasher(PEPPER, 5);
+      const { repo, auth, upgrader } = setup(undefined, h);
+      const credential = credentialOf('ftp', { username: 'old-cost' });
+      const record = repo.add({
+        credential,
+        secrets: [await customSecretRow(credential.id, 'the real secret')], // made at cost 4
+        accountActive: true,
+      });
+      await expect(auth.authenticate(req('ftp', 'old-cost', 'the real secret'))).resolves.toMatchObject({ ok: true });
+      await upgrader.drain();
+      expect(bcryptCostOf(record.secrets[0].hash)).toBe(5);
+    });
+  });
+
+  describe('concurrent cold checks', () => {
+    it('fifty concurrent first logins with one custom secret share one bcrypt', async () => {
+      const h = new WorkCountingHasher(PEPPER, 4);
+      const { repo, auth } = setup(undefined, h);
+      const credential = credentialOf('http', { username: 'herd' });
+      repo.add({
+        credential,
+        secrets: [await customSecretRowWith(h, credential.id, 'the real secret')],
+        accountActive: true,
+      });
+      h.reset();
+      const results = await Promise.all(
+        Array.from({ length: 50 }, () => auth.authenticate(req('http', 'herd', 'the real secret'))),
+      );
+      expect(results.every((r) => r.ok)).toBe(true);
+      expect(h.compares).toBe(1);
+      expect(repo.calls).toBe(1);
+    });
+
+    it('concurrent wrong guesses share the compare but each one is scored', async () => {
+      const h = new WorkCountingHasher(PEPPER, 4);
+      const { repo, auth } = setup({ threshold: 10, seconds: 60, windowSeconds: 60 }, h);
+      const credential = credentialOf('http', { username: 'herd' });
+      repo.add({
+        credential,
+        secrets: [await customSecretRowWith(h, credential.id, 'the real secret')],
+        accountActive: true,
+      });
+      h.reset();
+      const results = await Promise.all(
+        Array.from({ length: 10 }, () => auth.authenticate(req('http', 'herd', 'wrong one!'))),
+      );
+      expect(results.every((r) => !r.ok && r.reason === 'bad_secret')).toBe(true);
+      expect(h.compares).toBe(1);
+      await expect(auth.authenticate(req('http', 'herd', 'the real secret'))).resolves.toMatchObject({
+        reason: 'banned',
+      });
+    });
+
+    it('different secrets are not shared', async () => {
+      const h = new WorkCountingHasher(PEPPER, 4);
+      const { repo, auth } = setup(undefined, h);
+      const credential = credentialOf('http', { username: 'herd' });
+      repo.add({
+        credential,
+        secrets: [await customSecretRowWith(h, credential.id, 'the real secret')],
+        accountActive: true,
+      });
+      h.reset();
+      await Promise.all([
+        auth.authenticate(req('http', 'herd', 'the real secret')),
+        auth.authenticate(req('http', 'herd', 'another secret')),
+      ]);
+      expect(h.compares).toBe(2);
+    });
+  });
+
+  describe('ban subjects', () => {
+    it('an IPv6 peer is banned with its whole /64', async () => {
+      const { auth } = setup({ threshold: 4, seconds: 60, windowSeconds: 60 });
+      await auth.authenticate(req('ftp', 'nobody', generateSecret('ftp'), { peer: '2001:db8:1:2::1' }));
+      await auth.authenticate(req('ftp', 'nobody', generateSecret('ftp'), { peer: '2001:db8:1:2::2' }));
+      await expect(
+        auth.authenticate(req('ftp', 'nobody', generateSecret('ftp'), { peer: '2001:db8:1:2:abcd::99' })),
+      ).resolves.toMatchObject({ reason: 'banned' });
+      await expect(
+        auth.authenticate(req('ftp', 'nobody', generateSecret('ftp'), { peer: '2001:db8:1:3::1' })),
+      ).resolves.toMatchObject({ reason: 'unknown_credential' });
+    });
+
+    it('failures scored against another subject never ban the peer', async () => {
+      const { repo, auth } = setup({ threshold: 2, seconds: 60, windowSeconds: 60 });
+      const { record, secret } = withGenerated(repo, 'ftp');
+      for (let i = 0; i < 3; i++) {
+        await auth.authenticate(req('ftp', 'nobody', generateSecret('ftp'), { banSubject: 'admin-token:t1' }));
+      }
+      await expect(
+        auth.authenticate(req('ftp', record.credential.username, secret, { banSubject: 'admin-token:t1' })),
+      ).resolves.toMatchObject({ reason: 'banned' });
+      await expect(auth.authenticate(req('ftp', record.credential.username, secret))).resolves.toMatchObject({
+        ok: true,
+      });
     });
   });
 });

@@ -9,10 +9,13 @@ import { CidrAllowlist } from '../network/cidr-allowlist';
 import { hasGeneratedShape } from '../secrets/secret-format';
 import { SecretHasher } from '../secrets/secret-hasher';
 import { SECRET_HASHER } from '../secrets/secret-hasher.token';
+import { asciiLower } from '../common/ascii';
 import { AuthCache } from './auth-cache';
 import { AuthFailureReason, failureScore } from './auth-failure';
 import { AuthSnapshot, AuthenticatedCredential } from './authenticated-credential';
+import { peerBanSubject } from './ban-subject';
 import { PEER_BAN_LIST, PeerBanList } from './peer-ban-list';
+import { SecretUpgrader } from './secret-upgrader';
 
 export interface AuthRequest {
   channel: Channel;
@@ -30,6 +33,11 @@ export interface AuthRequest {
   logSuccess?: boolean;
   /** The protocol's status for a refusal, for the request log (`401`, `530`, `535`…). */
   failureStatus?: (reason: AuthFailureReason) => string;
+  /**
+   * Who bans and failure scores apply to; the peer's address (IPv6: its /64) unless given.
+   * A tenant's verify call passes its admin token here (see ban-subject.ts).
+   */
+  banSubject?: string;
 }
 
 export type AuthResult =
@@ -46,7 +54,7 @@ export type AuthResult =
     };
 
 type ColdOutcome =
-  | { ok: true; snapshot: AuthSnapshot }
+  | { ok: true; snapshot: AuthSnapshot; matched: CredentialSecret }
   | { ok: false; reason: 'unknown_credential' | 'bad_secret'; record?: CredentialAuthRecord };
 
 /**
@@ -63,6 +71,8 @@ const LAST_USED_PRECISION_MS = 60_000;
 @Injectable()
 export class Authenticator implements OnModuleDestroy {
   readonly cache = new AuthCache();
+  /** Cold checks under way by cache key: concurrent first logins with one secret share one bcrypt. */
+  private readonly inflight = new Map<string, Promise<ColdOutcome>>();
   private readonly unsubscribe: () => void;
 
   constructor(
@@ -72,6 +82,7 @@ export class Authenticator implements OnModuleDestroy {
     @Inject(CHANGE_NOTIFIER) changes: ChangeNotifier,
     private readonly requestLog: RequestLogService,
     private readonly usage: CredentialUsageRecorder,
+    private readonly upgrader: SecretUpgrader,
   ) {
     this.unsubscribe = changes.subscribe((event) => {
       if (event.type === 'credential.changed') this.cache.invalidateCredential(event.credentialId);
@@ -85,42 +96,45 @@ export class Authenticator implements OnModuleDestroy {
 
   async authenticate(req: AuthRequest): Promise<AuthResult> {
     const started = performance.now();
-    const username = req.username ? req.username.trim().toLowerCase() : null;
-    const log = (
+    const username = req.username ? asciiLower(req.username.trim()) : null;
+    const banSubject = req.banSubject ?? peerBanSubject(req.peer);
+    const entry = (
       outcome: string,
       cred?: AuthenticatedCredential | { credentialId?: string; accountId?: string; tenantId?: string },
-    ) =>
-      this.requestLog.record({
-        channel: req.channel,
-        credentialId: cred?.credentialId ?? null,
-        accountId: cred?.accountId ?? null,
-        tenantId: cred?.tenantId ?? null,
-        username: username,
-        peer: req.peer,
-        operation: req.operation,
-        outcome,
-        status: outcome === 'ok' ? 'accepted' : (req.failureStatus?.(outcome as AuthFailureReason) ?? 'refused'),
-        durationMs: Math.round(performance.now() - started),
-      });
+    ) => ({
+      channel: req.channel,
+      credentialId: cred?.credentialId ?? null,
+      accountId: cred?.accountId ?? null,
+      tenantId: cred?.tenantId ?? null,
+      username: username,
+      peer: req.peer,
+      operation: req.operation,
+      outcome,
+      status: outcome === 'ok' ? 'accepted' : (req.failureStatus?.(outcome as AuthFailureReason) ?? 'refused'),
+      durationMs: Math.round(performance.now() - started),
+    });
+    const log = (outcome: string, cred?: Parameters<typeof entry>[1]) => this.requestLog.record(entry(outcome, cred));
 
-    const ban = await this.bans.check(req.peer);
+    const ban = await this.bans.check(banSubject);
     if (ban.banned) {
-      log('banned');
+      // Folded: a banned subject writes at most one row a minute however fast it knocks.
+      this.requestLog.recordFolded(banSubject, entry('banned'));
       return { ok: false, reason: 'banned', retryAfterSeconds: ban.retryAfterSeconds };
     }
 
     const cacheKey = this.hasher.cacheKey(req.channel, username ?? '', req.secret);
     let snapshot = this.cache.get(cacheKey);
     if (!snapshot) {
-      const cold = await this.verifyCold(req.channel, username, req.secret);
+      const cold = await this.verifyColdOnce(cacheKey, req.channel, username, req.secret);
       if (!cold.ok) {
-        await this.bans.recordFailure(req.peer, failureScore(cold.reason));
+        await this.bans.recordFailure(banSubject, failureScore(cold.reason));
         // The log names the credential a wrong secret was tried on; the caller is not told.
         log(cold.reason, cold.record ? principalOf(cold.record) : undefined);
         return { ok: false, reason: cold.reason };
       }
       snapshot = cold.snapshot;
       this.cache.set(cacheKey, snapshot);
+      this.upgrader.upgradeIfNeeded(cold.matched, req.secret);
     }
 
     const now = Date.now();
@@ -129,7 +143,7 @@ export class Authenticator implements OnModuleDestroy {
     if (reason) {
       if (reason === 'bad_secret') {
         this.cache.invalidateCredential(principal.credentialId);
-        await this.bans.recordFailure(req.peer, failureScore(reason));
+        await this.bans.recordFailure(banSubject, failureScore(reason));
       }
       log(reason, principal);
       return reason === 'bad_secret'
@@ -160,6 +174,21 @@ export class Authenticator implements OnModuleDestroy {
     return null;
   }
 
+  /** One cold check per (channel, username, secret) at a time; concurrent callers share its outcome. */
+  private verifyColdOnce(
+    cacheKey: string,
+    channel: Channel,
+    username: string | null,
+    secret: string,
+  ): Promise<ColdOutcome> {
+    let pending = this.inflight.get(cacheKey);
+    if (!pending) {
+      pending = this.verifyCold(channel, username, secret).finally(() => this.inflight.delete(cacheKey));
+      this.inflight.set(cacheKey, pending);
+    }
+    return pending;
+  }
+
   private async verifyCold(channel: Channel, username: string | null, secret: string): Promise<ColdOutcome> {
     const generatedShape = hasGeneratedShape(channel, secret);
     const now = Date.now();
@@ -174,7 +203,9 @@ export class Authenticator implements OnModuleDestroy {
       const record = await this.credentials.findAuthByLookupKey(lookupKey);
       if (!record || record.credential.channel !== channel) return { ok: false, reason: 'unknown_credential' };
       const matched = await this.match(record.secrets, secret, true, now, lookupKey);
-      return matched ? { ok: true, snapshot: snapshotOf(record, matched) } : { ok: false, reason: 'bad_secret' };
+      return matched
+        ? { ok: true, snapshot: snapshotOf(record, matched), matched }
+        : { ok: false, reason: 'bad_secret' };
     }
 
     const record = await this.credentials.findAuthByUsername(channel, username);
@@ -183,7 +214,9 @@ export class Authenticator implements OnModuleDestroy {
       return { ok: false, reason: 'unknown_credential' };
     }
     const matched = await this.match(record.secrets, secret, generatedShape, now);
-    return matched ? { ok: true, snapshot: snapshotOf(record, matched) } : { ok: false, reason: 'bad_secret', record };
+    return matched
+      ? { ok: true, snapshot: snapshotOf(record, matched), matched }
+      : { ok: false, reason: 'bad_secret', record };
   }
 
   /** Compares against live secrets of the submitted shape; spends one bcrypt if none of those was slow. */

@@ -1,12 +1,13 @@
 export type BanState = { banned: false } | { banned: true; retryAfterSeconds: number };
 
 /**
- * Brute-force defence shared by every listener: failed logins score per peer address; a peer
- * whose score within the window reaches the threshold is banned for the ban time.
+ * Brute-force defence shared by every listener: failed logins score per subject (a peer's
+ * address or IPv6 /64, or an admin token: see ban-subject.ts); a subject whose score within
+ * the window reaches the threshold is banned for the ban time.
  */
 export interface PeerBanList {
-  check(peer: string): Promise<BanState>;
-  recordFailure(peer: string, score: number): Promise<BanState>;
+  check(subject: string): Promise<BanState>;
+  recordFailure(subject: string, score: number): Promise<BanState>;
 }
 export const PEER_BAN_LIST = Symbol('PeerBanList');
 

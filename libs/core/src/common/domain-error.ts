@@ -38,6 +38,11 @@ export class DomainError extends Error {
   static forbidden(message: string, code = 'forbidden', details?: Record<string, unknown>): DomainError {
     return new DomainError('forbidden', code, message, details);
   }
+
+  /** 429; transports send `retryAfterSeconds` as their own Retry-After. */
+  static rateLimited(code: string, message: string, retryAfterSeconds: number): DomainError {
+    return new DomainError('rate_limited', code, message, { retryAfterSeconds });
+  }
 }
 
 /** Compile-time exhaustiveness for switches over unions. */

@@ -24,7 +24,8 @@ export interface Credential {
   offTheRecord: boolean;
   scope: CredentialScope;
   groups: GroupRef[];
-  secretHint: string;
+  /** Last 4 characters of a generated secret; null for custom and imported secrets. */
+  secretHint: string | null;
   hasAvatar: boolean;
   createdAt: Date;
   updatedAt: Date;

@@ -31,11 +31,14 @@ export interface CredentialRepository {
   delete(id: string): Promise<void>;
   countByChannel(accountId: string): Promise<ChannelCount[]>;
   countUsingGroup(groupId: string): Promise<number>;
+  listIdsUsingGroup(groupId: string): Promise<string[]>;
 
   listSecrets(credentialId: string): Promise<CredentialSecret[]>;
   insertSecret(secret: CredentialSecret): Promise<void>;
   deleteSecrets(ids: string[]): Promise<void>;
   setSecretExpiry(ids: string[], expiresAt: Date): Promise<void>;
+  /** Swaps a secret row's hash if it still holds `previousHash`; false when it changed meanwhile. */
+  replaceSecretHash(secretId: string, previousHash: string, nextHash: string): Promise<boolean>;
 
   findAuthByUsername(channel: Channel, username: string): Promise<CredentialAuthRecord | null>;
   findAuthByLookupKey(lookupKey: string): Promise<CredentialAuthRecord | null>;

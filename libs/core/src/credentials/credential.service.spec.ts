@@ -46,6 +46,8 @@ function credentialRepoMock(): Mocked<CredentialRepository> {
     delete: jest.fn().mockResolvedValue(undefined),
     countByChannel: jest.fn().mockResolvedValue([]),
     countUsingGroup: jest.fn().mockResolvedValue(0),
+    listIdsUsingGroup: jest.fn().mockResolvedValue([]),
+    replaceSecretHash: jest.fn().mockResolvedValue(true),
     listSecrets: jest.fn().mockResolvedValue([]),
     insertSecret: jest.fn().mockResolvedValue(undefined),
     deleteSecrets: jest.fn().mockResolvedValue(undefined),
@@ -110,7 +112,7 @@ function setup() {
   const hasher = new SecretHasher(PEPPER, 4);
   const config = loadConfig({ GATEHOUSE_DATA_DIR: '/tmp', GATEHOUSE_BCRYPT_COST: '4' });
   const audit = new AuditLogService(auditRepo);
-  const groups = new GroupService(groupRepo, accounts, repo, uow, audit);
+  const groups = new GroupService(groupRepo, accounts, repo, uow, changes, audit);
   const service = new CredentialService(repo, accounts, uow, changes, hasher, config, groups, audit);
   return { service, repo, accounts, groupRepo, auditRepo, changes, hasher };
 }
@@ -309,7 +311,7 @@ describe('CredentialService.create', () => {
       const secret = 'c'.repeat(length - 1) + 'Z';
       const issued = await service.create(CTX, ACCOUNT.id, { channel: 'ftp', name: 'k', secret });
       expect(issued.secret).toBe(secret);
-      expect(issued.credential.secretHint).toBe('cccZ');
+      expect(issued.credential.secretHint).toBeNull(); // a password's last characters are not shown
       const [, rows] = repo.insert.mock.calls[0] as [Credential, CredentialSecret[]];
       expect(rows[0].hash.startsWith('bcrypt-hmac$')).toBe(true);
       expect(rows[0].lookupKey).toBeNull();
@@ -336,7 +338,36 @@ describe('CredentialService.create', () => {
       expect(issued.secret).toBeNull();
       const [, rows] = repo.insert.mock.calls[0] as [Credential, CredentialSecret[]];
       expect(rows[0].hash).toBe(hash);
+      expect(issued.credential.secretHint).toBeNull();
     });
+
+    it('refuses an imported hash that costs more than GATEHOUSE_BCRYPT_COST (422 hash_cost_too_high)', async () => {
+      const { service, repo } = setup(); // cost 4
+      // A hash's cost is in its text: no need to spend 2^31 rounds making one.
+      const hash = (await bcrypt.hash('imported secret', 5)).replace(/^\$2b\$05\$/, '$2y$31$');
+      await expectDomainError(service.create(CTX, ACCOUNT.id, { channel: 'email', name: 'k', secretHash: hash }), {
+        kind: 'unprocessable',
+        code: 'hash_cost_too_high',
+        details: { field: 'secretHash', cost: 31, maxCost: 4 },
+      });
+      const five = await bcrypt.hash('imported secret', 5);
+      await expectDomainError(service.create(CTX, ACCOUNT.id, { channel: 'email', name: 'k', secretHash: five }), {
+        code: 'hash_cost_too_high',
+      });
+      expect(repo.insert).not.toHaveBeenCalled();
+    });
+
+    it.each([' '.repeat(12), '\t'.repeat(20), 'a'.repeat(12), '€'.repeat(16), '🔑'.repeat(12)])(
+      'refuses a blank or one-character-repeated custom secret (%j)',
+      async (secret) => {
+        const { service, repo } = setup();
+        await expectDomainError(service.create(CTX, ACCOUNT.id, { channel: 'ftp', name: 'k', secret }), {
+          kind: 'validation',
+          details: { field: 'secret' },
+        });
+        expect(repo.insert).not.toHaveBeenCalled();
+      },
+    );
 
     it('refuses a junk imported hash, and secret + secretHash together', async () => {
       const { service } = setup();

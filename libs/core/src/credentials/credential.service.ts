@@ -4,6 +4,7 @@ import { Actor, scopeOf } from '../access/actor';
 import { Account } from '../accounts/account.model';
 import { ACCOUNT_REPOSITORY, AccountRepository } from '../accounts/account.repository';
 import { Channel, allowsCustomSecret } from '../channels/channel';
+import { asciiLower } from '../common/ascii';
 import { checkName } from '../common/checks';
 import { DomainError } from '../common/domain-error';
 import { newId } from '../common/ids';
@@ -24,7 +25,7 @@ import {
   looksGenerated,
   secretHint,
 } from '../secrets/secret-format';
-import { SecretHasher } from '../secrets/secret-hasher';
+import { SecretHasher, bcryptCostOf } from '../secrets/secret-hasher';
 import { SECRET_HASHER } from '../secrets/secret-hasher.token';
 import { checkAvatar } from './avatar-content';
 import { Avatar, Credential, CredentialScope, CredentialSecret, GroupRef } from './credential.model';
@@ -311,7 +312,7 @@ export class CredentialService {
     importedHash: string | undefined,
     now: Date,
     credentialId: string = newId(),
-  ): Promise<{ secret: string | null; secretRow: CredentialSecret; hint: string }> {
+  ): Promise<{ secret: string | null; secretRow: CredentialSecret; hint: string | null }> {
     if (custom !== undefined && importedHash !== undefined) {
       throw DomainError.validation('secret', 'give either secret or secretHash, not both');
     }
@@ -328,7 +329,17 @@ export class CredentialService {
       if (!SecretHasher.isImportableHash(importedHash)) {
         throw DomainError.validation('secretHash', 'must be a bcrypt hash ($2a$, $2b$ or $2y$)');
       }
-      return { secret: null, secretRow: row(importedHash, null), hint: '' };
+      // Every login attempt against a hash pays its cost: above ours, it is a lever to stall the service.
+      const cost = bcryptCostOf(importedHash);
+      if (cost > this.config.bcryptCost) {
+        throw new DomainError(
+          'unprocessable',
+          'hash_cost_too_high',
+          `secretHash: bcrypt cost ${cost} is above the ${this.config.bcryptCost} this service allows (GATEHOUSE_BCRYPT_COST)`,
+          { field: 'secretHash', cost, maxCost: this.config.bcryptCost },
+        );
+      }
+      return { secret: null, secretRow: row(importedHash, null), hint: null };
     }
     if (custom !== undefined) {
       if (!allowsCustomSecret(channel)) throw DomainError.validation('secret', 'REST keys are always generated');
@@ -338,7 +349,11 @@ export class CredentialService {
       if (looksGenerated(custom)) {
         throw DomainError.validation('secret', 'must not look like a generated key; omit it to have one generated');
       }
-      return { secret: custom, secretRow: row(await this.hasher.hashCustom(custom), null), hint: secretHint(custom) };
+      if (isTrivialSecret(custom)) {
+        throw DomainError.validation('secret', 'must not be blank or one character repeated');
+      }
+      // No hint: a custom secret is somebody's password, and its last characters are part of it.
+      return { secret: custom, secretRow: row(await this.hasher.hashCustom(custom), null), hint: null };
     }
     const secret = generateSecret(channel);
     const { hash, lookupKey } = this.hasher.hashGenerated(secret);
@@ -350,7 +365,7 @@ export class CredentialService {
     if (!USERNAME_PATTERN.test(value)) {
       throw DomainError.validation('username', 'must be 3-64 characters of A-Z a-z 0-9 . _ @ + -');
     }
-    return value.toLowerCase();
+    return asciiLower(value);
   }
 
   private checkPostbackUrl(value: string | null | undefined): string | null {
@@ -391,6 +406,13 @@ export class CredentialService {
       details: { channel: c.channel, ...details },
     };
   }
+}
+
+/** Blank, or one character repeated (`            `, `aaaaaaaaaaaa`): 12 characters, no secret. */
+function isTrivialSecret(secret: string): boolean {
+  if (secret.trim() === '') return true;
+  const chars = [...secret];
+  return chars.every((c) => c === chars[0]);
 }
 
 function usernameTaken(username: string): DomainError {

@@ -4,7 +4,9 @@
  */
 export type ChangeEvent =
   | { type: 'credential.changed'; credentialId: string; endSessions: boolean }
-  | { type: 'account.changed'; accountId: string; credentialIds: string[]; endSessions: boolean };
+  | { type: 'account.changed'; accountId: string; credentialIds: string[]; endSessions: boolean }
+  /** A group was renamed: keys scoped to it must see the new slug at their next authentication. */
+  | { type: 'group.changed'; groupId: string; credentialIds: string[]; endSessions: false };
 
 export type ChangeListener = (event: ChangeEvent) => void;
 

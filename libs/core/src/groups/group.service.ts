@@ -7,6 +7,7 @@ import { newId } from '../common/ids';
 import { Page, PageRequest } from '../common/page';
 import { UNIT_OF_WORK, UnitOfWork } from '../common/unit-of-work';
 import { CREDENTIAL_REPOSITORY, CredentialRepository } from '../credentials/credential.repository';
+import { CHANGE_NOTIFIER, ChangeNotifier } from '../events/change-notifier';
 import { AdminContext } from '../logs/audit-log';
 import { AuditLogService } from '../logs/audit-log.service';
 import { GROUP_SLUG_PATTERN, RecipientGroup } from './group.model';
@@ -19,6 +20,7 @@ export class GroupService {
     @Inject(ACCOUNT_REPOSITORY) private readonly accounts: AccountRepository,
     @Inject(CREDENTIAL_REPOSITORY) private readonly credentials: CredentialRepository,
     @Inject(UNIT_OF_WORK) private readonly uow: UnitOfWork,
+    @Inject(CHANGE_NOTIFIER) private readonly changes: ChangeNotifier,
     private readonly audit: AuditLogService,
   ) {}
 
@@ -72,6 +74,11 @@ export class GroupService {
       await this.groups.update(next);
       await this.audit.record(ctx, this.auditOf(next, 'group.update', { slug: next.slug, previousSlug: group.slug }));
     });
+    if (next.slug !== group.slug) {
+      // Cached verdicts carry the keys' group slugs: drop them, so the next login reads the new one.
+      const credentialIds = await this.credentials.listIdsUsingGroup(group.id);
+      await this.changes.publish({ type: 'group.changed', groupId: group.id, credentialIds, endSessions: false });
+    }
     return next;
   }
 

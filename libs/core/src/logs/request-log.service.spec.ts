@@ -10,8 +10,24 @@ class FakeRepository implements RequestLogRepository {
   insertMany(entries: RequestLogEntry[]): Promise<void> {
     if (this.failing) return Promise.reject(new Error('database unavailable'));
     this.batchSizes.push(entries.length);
-    this.written.push(...entries);
+    // Copies, as a database keeps what it was given: later changes to a queued row are not in it.
+    this.written.push(...entries.map((e) => ({ ...e })));
     return Promise.resolve();
+  }
+
+  readonly countUpdates: Map<string, number>[] = [];
+  updateCounts(counts: Map<string, number>): Promise<void> {
+    if (this.failing) return Promise.reject(new Error('database unavailable'));
+    this.countUpdates.push(new Map(counts));
+    for (const [id, count] of counts) {
+      const row = this.written.find((r) => r.id === id);
+      if (row) row.count = count;
+    }
+    return Promise.resolve();
+  }
+
+  deleteOlderThan(): never {
+    throw new Error('not used');
   }
 
   list(): never {

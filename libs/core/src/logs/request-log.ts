@@ -19,6 +19,8 @@ export interface RequestLogEntry {
   /** The protocol's own status: `202`, `530`, `535`… */
   status: string;
   durationMs: number;
+  /** Refusals this row stands for: 1, or more when a banned subject's refusals were folded into it. */
+  count: number;
 }
 
 export interface RequestLogFilter {
@@ -32,6 +34,10 @@ export interface RequestLogFilter {
 
 export interface RequestLogRepository {
   insertMany(entries: RequestLogEntry[]): Promise<void>;
+  /** Sets the count of rows already written (folded refusals that kept coming). */
+  updateCounts(counts: Map<string, number>): Promise<void>;
+  /** Deletes up to `limit` of the oldest rows written before `before`; returns how many it deleted. */
+  deleteOlderThan(before: Date, limit: number): Promise<number>;
   list(scope: AccessScope, filter: RequestLogFilter, page: PageRequest): Promise<Page<RequestLogEntry>>;
 }
 export const REQUEST_LOG_REPOSITORY = Symbol('RequestLogRepository');

@@ -108,14 +108,17 @@ export class SubmissionService {
     return next;
   }
 
-  /** The scope table of DESIGN.md §1. */
+  /**
+   * The scope table of DESIGN.md §1. Named groups are checked against the key's groups by id,
+   * not by slug: a slug can move from one group to another, an id cannot.
+   */
   private async targetGroups(key: AuthenticatedCredential, named: string[]): Promise<string[]> {
     const wanted = [...new Set(named.map((g) => g.trim()).filter((g) => g.length > 0))];
-    if (wanted.length > 0) await this.groups.resolve(key.accountId, wanted); // 422 unknown_group
+    const resolved = wanted.length > 0 ? await this.groups.resolve(key.accountId, wanted) : []; // 422 unknown_group
     if (key.scope === 'all') return wanted;
-    const allowed = key.groups.map((g) => g.slug);
-    if (wanted.length === 0) return allowed;
-    const outside = wanted.filter((g) => !allowed.includes(g));
+    if (wanted.length === 0) return key.groups.map((g) => g.slug);
+    const allowed = new Set(key.groups.map((g) => g.id));
+    const outside = resolved.filter((g) => !allowed.has(g.id)).map((g) => g.slug);
     if (outside.length > 0) {
       throw DomainError.forbidden(`groups outside this key's scope: ${outside.join(', ')}`, 'scope_violation', {
         groups: outside,

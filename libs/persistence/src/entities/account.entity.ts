@@ -2,6 +2,7 @@ import { Column, Entity, Index, PrimaryColumn } from 'typeorm';
 import { TimestampColumn } from './columns';
 
 @Entity('accounts')
+@Index('uq_accounts_external', ['externalNs', 'externalKey'], { unique: true })
 export class AccountEntity {
   @PrimaryColumn({ type: 'varchar', length: 36 })
   id!: string;
@@ -23,10 +24,13 @@ export class AccountEntity {
   @Column({ name: 'external_id', type: 'varchar', length: 128, nullable: true })
   externalId!: string | null;
 
-  /** Lower-cased externalId: uniqueness and lookups behave the same on every database collation. */
-  @Index('uq_accounts_external_key', { unique: true })
+  /** ASCII-lower-cased externalId: uniqueness and lookups behave the same on every database collation. */
   @Column({ name: 'external_key', type: 'varchar', length: 128, nullable: true })
   externalKey!: string | null;
+
+  /** Where externalId is unique: '' among masters, a master's id among its subs. */
+  @Column({ name: 'external_ns', type: 'varchar', length: 36, default: '' })
+  externalNs!: string;
 
   @Column({ type: 'varchar', length: 16 })
   status!: string;

@@ -45,8 +45,9 @@ export class CredentialEntity {
   @Column({ type: 'varchar', length: 16 })
   scope!: string;
 
-  @Column({ name: 'secret_hint', type: 'varchar', length: 8 })
-  secretHint!: string;
+  /** Last 4 characters of a generated secret; null for custom and imported ones (people's passwords). */
+  @Column({ name: 'secret_hint', type: 'varchar', length: 8, nullable: true })
+  secretHint!: string | null;
 
   @TimestampColumn({ name: 'created_at' })
   createdAt!: Date;

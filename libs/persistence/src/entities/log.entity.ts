@@ -4,6 +4,7 @@ import { JsonTextColumn, TimestampColumn } from './columns';
 @Entity('request_log')
 @Index('idx_request_log_tenant', ['tenantId', 'id'])
 @Index('idx_request_log_credential', ['credentialId', 'id'])
+@Index('idx_request_log_at', ['at'])
 export class RequestLogEntity {
   @PrimaryColumn({ type: 'varchar', length: 36 })
   id!: string;
@@ -40,6 +41,10 @@ export class RequestLogEntity {
 
   @Column({ name: 'duration_ms', type: 'integer' })
   durationMs!: number;
+
+  /** Refusals folded into this row (a banned subject's, at most one row a minute). */
+  @Column({ type: 'integer', default: 1 })
+  count!: number;
 }
 
 @Entity('audit_log')

@@ -1,4 +1,13 @@
-import { Account, AccessScope, AccountListFilter, AccountRepository, Page, PageRequest, toPage } from '@gatehouse/core';
+import {
+  Account,
+  AccessScope,
+  AccountListFilter,
+  AccountRepository,
+  Page,
+  PageRequest,
+  asciiLower,
+  toPage,
+} from '@gatehouse/core';
 import { AccountEntity } from '../entities/account.entity';
 import { AdminTokenEntity } from '../entities/admin-token.entity';
 import {
@@ -33,8 +42,8 @@ export class TypeOrmAccountRepository implements AccountRepository {
     return row ? toModel(row) : null;
   }
 
-  async findByExternalId(externalId: string): Promise<Account | null> {
-    const row = await this.repo.findOne({ where: { externalKey: externalId.toLowerCase() } });
+  async findByExternalId(parentId: string | null, externalId: string): Promise<Account | null> {
+    const row = await this.repo.findOne({ where: { externalNs: parentId ?? '', externalKey: asciiLower(externalId) } });
     return row ? toModel(row) : null;
   }
 
@@ -122,7 +131,8 @@ function toEntity(a: Account): AccountEntity {
     tenantId: a.tenantId,
     name: a.name,
     externalId: a.externalId,
-    externalKey: a.externalId?.toLowerCase() ?? null,
+    externalKey: a.externalId === null ? null : asciiLower(a.externalId),
+    externalNs: a.parentId ?? '',
     status: a.status,
     createdAt: a.createdAt,
     updatedAt: a.updatedAt,

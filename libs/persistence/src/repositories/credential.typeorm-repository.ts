@@ -102,6 +102,11 @@ export class TypeOrmCredentialRepository implements CredentialRepository {
     return this.em.getRepository(CredentialGroupEntity).count({ where: { groupId } });
   }
 
+  async listIdsUsingGroup(groupId: string): Promise<string[]> {
+    const links = await this.em.getRepository(CredentialGroupEntity).find({ where: { groupId } });
+    return links.map((l) => l.credentialId);
+  }
+
   async listSecrets(credentialId: string): Promise<CredentialSecret[]> {
     return (await this.secrets.find({ where: { credentialId } })).map(secretToModel);
   }
@@ -118,11 +123,18 @@ export class TypeOrmCredentialRepository implements CredentialRepository {
     if (ids.length > 0) await this.secrets.update({ id: In(ids) }, { expiresAt });
   }
 
+  async replaceSecretHash(secretId: string, previousHash: string, nextHash: string): Promise<boolean> {
+    const result = await this.secrets.update({ id: secretId, hash: previousHash }, { hash: nextHash });
+    return (result.affected ?? 0) > 0;
+  }
+
   // The authenticator's cold path: one joined read for the credential and its accounts' state,
   // one for its secrets, and the group links only for a groups-scoped key. Raw SQL: the query
   // builder cost more than the reads themselves.
   findAuthByUsername(channel: Channel, username: string): Promise<CredentialAuthRecord | null> {
-    return this.authRecord('c.channel = ? AND c.username = ?', [channel, username]);
+    // Compared again in JS: a MySQL `_ci` collation matches `K` (Kelvin sign) or `é` to `k`/`e`,
+    // and usernames are equal only byte for byte (they are stored ASCII lower-case).
+    return this.authRecord('c.channel = ? AND c.username = ?', [channel, username], (row) => row.username === username);
   }
 
   findAuthByLookupKey(lookupKey: string): Promise<CredentialAuthRecord | null> {
@@ -177,9 +189,13 @@ export class TypeOrmCredentialRepository implements CredentialRepository {
     return (result.affected ?? 0) > 0;
   }
 
-  private async authRecord(where: string, params: string[]): Promise<CredentialAuthRecord | null> {
+  private async authRecord(
+    where: string,
+    params: string[],
+    accept: (row: AuthRow) => boolean = () => true,
+  ): Promise<CredentialAuthRecord | null> {
     const rows = await this.uow.sql<AuthRow>(`${AUTH_SELECT} WHERE ${where}`, params);
-    const row = rows[0];
+    const row = rows.find(accept);
     if (!row) return null;
     const secretRows = await this.uow.sql<SecretRow>(
       'SELECT id, credential_id, hash, lookup_key, expires_at, created_at FROM credential_secrets WHERE credential_id = ?',

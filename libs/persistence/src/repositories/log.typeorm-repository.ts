@@ -17,8 +17,8 @@ import { applyPage, applyScope } from './query-helpers';
 const INSERT_CHUNK = 100;
 const INSERT_SQL =
   'INSERT INTO request_log (id, at, channel, credential_id, account_id, tenant_id, username, peer, operation, ' +
-  'outcome, status, duration_ms) VALUES ';
-const ROW_PLACEHOLDERS = '(?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)';
+  'outcome, status, duration_ms, count) VALUES ';
+const ROW_PLACEHOLDERS = '(?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)';
 
 export class TypeOrmRequestLogRepository implements RequestLogRepository {
   constructor(private readonly uow: TypeOrmUnitOfWork) {}
@@ -48,9 +48,30 @@ export class TypeOrmRequestLogRepository implements RequestLogRepository {
         e.outcome,
         e.status,
         e.durationMs,
+        e.count,
       ]);
       await this.uow.sql(`${INSERT_SQL}${chunk.map(() => ROW_PLACEHOLDERS).join(', ')}`, params);
     }
+  }
+
+  updateCounts(counts: Map<string, number>): Promise<void> {
+    return this.uow.transaction(async () => {
+      for (const [id, count] of counts)
+        await this.uow.sql('UPDATE request_log SET count = ? WHERE id = ?', [count, id]);
+    });
+  }
+
+  async deleteOlderThan(before: Date, limit: number): Promise<number> {
+    // Ids first, then a DELETE by id: MySQL takes no LIMIT in an IN subquery, SQLite no DELETE … LIMIT.
+    const rows = await this.uow.sql<{ id: string }>('SELECT id FROM request_log WHERE at < ? ORDER BY at LIMIT ?', [
+      before.getTime(),
+      limit,
+    ]);
+    if (rows.length === 0) return 0;
+    await this.uow.sql(`DELETE FROM request_log WHERE id IN (${rows.map(() => '?').join(', ')})`, [
+      ...rows.map((r) => r.id),
+    ]);
+    return rows.length;
   }
 
   async list(scope: AccessScope, filter: RequestLogFilter, page: PageRequest): Promise<Page<RequestLogEntry>> {

@@ -67,10 +67,11 @@ export interface ResolvedError {
 /** Any thrown value → status + error body. Nothing from an unknown error reaches the client. */
 export function resolveError(err: unknown, errorId: string): ResolvedError {
   if (err instanceof DomainError) {
+    const retryAfter = err.kind === 'rate_limited' ? err.details?.retryAfterSeconds : undefined;
     return {
       status: statusOfKind(err.kind),
       body: { error: { code: err.code, message: err.message, ...(err.details ? { details: err.details } : {}) } },
-      headers: {},
+      headers: typeof retryAfter === 'number' ? { 'Retry-After': String(retryAfter) } : {},
       internal: false,
     };
   }
