@@ -1,4 +1,5 @@
-// Jest's globalSetup runs outside moduleNameMapper, hence relative imports.
+// Jest's globalSetup runs outside moduleNameMapper: the @gatehouse/* aliases come from tsconfig.
+import 'tsconfig-paths/register';
 import { loadConfig } from '../../libs/config/src';
 import { openDatabase } from '../../libs/persistence/src/data-source';
 

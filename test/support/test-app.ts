@@ -39,7 +39,8 @@ export interface TestAppOptions {
  * port. SQLite in a fresh temp dir unless DATABASE_URL points at MySQL/MariaDB.
  */
 export async function startTestApp(env: Record<string, string> = {}, options: TestAppOptions = {}): Promise<TestApp> {
-  const dataDir = options.reuse?.dataDir ?? fs.mkdtempSync(path.join(os.tmpdir(), 'gatehouse-test-'));
+  const dataDir =
+    options.reuse?.dataDir ?? env.GATEHOUSE_DATA_DIR ?? fs.mkdtempSync(path.join(os.tmpdir(), 'gatehouse-test-'));
   const rootToken = options.reuse?.rootToken ?? `root-${randomBytes(24).toString('hex')}`;
   const pepper = options.reuse?.pepper ?? randomBytes(32).toString('hex');
   const dbUrl = process.env.DATABASE_URL;

@@ -3,7 +3,7 @@ import { NestFactory } from '@nestjs/core';
 import { NestExpressApplication } from '@nestjs/platform-express';
 import { DocumentBuilder, OpenAPIObject, SwaggerModule } from '@nestjs/swagger';
 import { MESSAGING_PATH_PATTERN, sendHttpTextError, sendSoapBodyError, soapBodyParser } from '@gatehouse/channels';
-import { GatehouseConfig } from '@gatehouse/config';
+import { GatehouseConfig, ensurePrivateDir } from '@gatehouse/config';
 import { AdminTokenService, MAX_AVATAR_BYTES } from '@gatehouse/core';
 import {
   ApiExceptionFilter,
@@ -13,6 +13,7 @@ import {
   formParser,
   jsonParser,
   rawParser,
+  securityHeaders,
 } from '@gatehouse/platform';
 import { AppModule } from './app.module';
 
@@ -24,6 +25,7 @@ export interface GatehouseApp {
 
 /** Builds the whole service exactly as `main.ts` runs it; tests call this too. */
 export async function createGatehouseApp(config: GatehouseConfig): Promise<GatehouseApp> {
+  ensurePrivateDir(config.dataDir); // 0700 before anything is written into it
   const app = await NestFactory.create<NestExpressApplication>(AppModule.forRoot(config), {
     bodyParser: false,
     bufferLogs: true,
@@ -34,9 +36,10 @@ export async function createGatehouseApp(config: GatehouseConfig): Promise<Gateh
   app.set('etag', false); // no conditional GETs on this API: skip hashing every response body
   app.set('query parser', 'simple'); // no nested objects or arrays out of query strings
   app.set('trust proxy', false); // PeerAddressResolver decides what X-Forwarded-For is worth
+  app.use(securityHeaders());
   app.use(
     bodyParsingMiddleware([
-      { path: /^\/admin\/v1\/credentials\/[^/]+\/avatar$/, parser: rawParser(MAX_AVATAR_BYTES) },
+      { path: /^\/admin\/v1\/credentials\/[^/]+\/avatar\/?$/i, parser: rawParser(MAX_AVATAR_BYTES) },
       { path: '/admin/', parser: jsonParser(config.http.bodyLimitBytes) },
       { path: '/rest/', parser: jsonParser(config.http.bodyLimitBytes) },
       { path: '/http/', parser: formParser(config.http.bodyLimitBytes), onError: sendHttpTextError },

@@ -1,8 +1,6 @@
-import * as fs from 'node:fs';
-import * as path from 'node:path';
 import { createConnection } from 'mysql2/promise';
 import { DataSource, DataSourceOptions } from 'typeorm';
-import { DatabaseConfig } from '@gatehouse/config';
+import { DatabaseConfig, ensurePrivateFile, tightenIfPresent } from '@gatehouse/config';
 import { ENTITIES } from './entities';
 import { MIGRATIONS } from './migrations';
 
@@ -15,7 +13,8 @@ export function dataSourceOptions(db: DatabaseConfig, flavour: 'mysql' | 'mariad
     logging: false,
   } as const;
   if (db.type === 'sqlite') {
-    if (db.path !== ':memory:') fs.mkdirSync(path.dirname(db.path), { recursive: true });
+    // Born 0600 in a 0700 dir: SQLite gives its -wal and -shm files the database file's mode.
+    if (db.path !== ':memory:') ensurePrivateFile(db.path);
     return {
       ...common,
       type: 'better-sqlite3',
@@ -64,6 +63,7 @@ export async function openDatabase(db: DatabaseConfig): Promise<DataSource> {
   try {
     await dataSource.initialize();
     await dataSource.runMigrations({ transaction: 'each' });
+    if (db.type === 'sqlite' && db.path !== ':memory:') tightenIfPresent([`${db.path}-wal`, `${db.path}-shm`]);
   } catch (err) {
     if (dataSource.isInitialized) await dataSource.destroy();
     if (db.type === 'sqlite' && (err as { code?: string }).code === 'SQLITE_BUSY') {

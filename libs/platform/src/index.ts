@@ -4,6 +4,7 @@ export * from './errors/validation-pipe';
 export * from './http/body-parsers';
 export * from './http/peer-address';
 export * from './http/request-peer';
+export * from './http/security-headers';
 export * from './logging';
 export * from './ops/metrics';
 export * from './platform.module';

@@ -172,7 +172,7 @@ function inspectMarkup(xml: string): SoapOperation {
     if (err instanceof MalformedXml) throw invalid('invalid_xml', `the request is not well-formed XML: ${err.message}`);
     if (err instanceof XmlLimitExceeded) {
       throw err.limit === 'elements'
-        ? invalid('too_many_elements', `at most ${err.max} elements are accepted`)
+        ? invalid('too_many_elements', `at most ${err.max} elements (comments and processing instructions included)`)
         : invalid('too_deep', `elements may nest at most ${err.max} deep`);
     }
     throw err;

@@ -14,7 +14,10 @@ export class XmlLimitExceeded extends Error {
 export interface ScanOptions {
   /** Called for a CDATA section that holds an XML document. */
   onXmlInCdata: () => void;
-  /** Most start tags the scan reads; it throws XmlLimitExceeded on the next one, unread past it. */
+  /**
+   * Most start tags, comments, CDATA sections and processing instructions the scan reads; it
+   * throws XmlLimitExceeded on the next one, unread past it.
+   */
   maxElements: number;
   /** Most levels of nesting, the root being level 1; a start tag below that throws XmlLimitExceeded. */
   maxDepth: number;
@@ -47,9 +50,12 @@ const CDATA_OPEN = '<![CDATA[';
 export function* startTags(xml: string, options: ScanOptions): Generator<StartTag> {
   const { onXmlInCdata, maxElements, maxDepth } = options;
   let depth = 0;
-  let elements = 0;
+  let nodes = 0;
   let i = xml.indexOf('<');
   while (i !== -1) {
+    // Comments, CDATA sections and processing instructions count too: the parser behind the guard
+    // builds a node for each, so 150 000 empty comments cost it as much as 150 000 elements.
+    if (!xml.startsWith('</', i) && ++nodes > maxElements) throw new XmlLimitExceeded('elements', maxElements);
     if (xml.startsWith('<!--', i)) {
       i = skipPast(xml, '-->', i + 4);
     } else if (xml.slice(i, i + CDATA_OPEN.length).toUpperCase() === CDATA_OPEN) {
@@ -65,7 +71,6 @@ export function* startTags(xml: string, options: ScanOptions): Generator<StartTa
       START_TAG.lastIndex = i;
       const match = START_TAG.exec(xml);
       if (!match) throw new MalformedXml('a start tag that cannot be read');
-      if (++elements > maxElements) throw new XmlLimitExceeded('elements', maxElements);
       if (depth >= maxDepth) throw new XmlLimitExceeded('depth', maxDepth);
       const attributes = [...match[2].matchAll(ATTRIBUTE)].map((a): [string, string] => [a[1], a[2] ?? a[3]]);
       yield { name: match[1], depth, attributes };

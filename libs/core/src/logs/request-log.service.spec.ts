@@ -101,4 +101,51 @@ describe('RequestLogService', () => {
     await service.onApplicationShutdown();
     expect(repo.written.map((e) => e.operation)).toEqual(['last words']);
   });
+
+  describe('folded refusals (a banned subject)', () => {
+    afterEach(() => jest.useRealTimers());
+
+    it('one row per subject per minute, counting every refusal, also after the row was written', async () => {
+      jest.useFakeTimers({ now: 1_800_000_000_000, doNotFake: ['setImmediate', 'nextTick'] });
+      for (let i = 0; i < 5; i++) service.recordFolded('ip:192.0.2.1', entry('banned'));
+      service.recordFolded('ip:192.0.2.2', entry('banned'));
+      await service.flush();
+      // Two subjects, two rows; the first stands for its five refusals.
+      expect(repo.written.map((r) => r.count)).toEqual([5, 1]);
+
+      // Still inside the minute: the written row's count is updated, no new row.
+      jest.advanceTimersByTime(59_000);
+      service.recordFolded('ip:192.0.2.1', entry('banned'));
+      service.recordFolded('ip:192.0.2.1', entry('banned'));
+      await service.flush();
+      expect(repo.written).toHaveLength(2);
+      expect(repo.written[0].count).toBe(7);
+
+      // A minute after its first refusal the subject starts a new row.
+      jest.advanceTimersByTime(1_001);
+      service.recordFolded('ip:192.0.2.1', entry('banned'));
+      await service.flush();
+      expect(repo.written.map((r) => r.count)).toEqual([7, 1, 1]);
+    });
+
+    it('a count raised while its row is being written is not lost', async () => {
+      let release!: () => void;
+      const gate = new Promise<void>((resolve) => (release = resolve));
+      const insert = repo.insertMany.bind(repo);
+      jest.spyOn(repo, 'insertMany').mockImplementationOnce(async (rows) => {
+        await insert(rows); // the database has the row with the count it was sent…
+        await gate; // …and the commit has not returned yet
+      });
+      service.recordFolded('ip:192.0.2.9', entry('banned'));
+      const flushing = service.flush();
+      await new Promise((resolve) => setImmediate(resolve));
+      service.recordFolded('ip:192.0.2.9', entry('banned'));
+      service.recordFolded('ip:192.0.2.9', entry('banned'));
+      release();
+      await flushing;
+      await service.flush();
+      expect(repo.written).toHaveLength(1);
+      expect(repo.written[0].count).toBe(3);
+    });
+  });
 });

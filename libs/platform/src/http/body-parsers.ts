@@ -20,9 +20,9 @@ export interface BodyParserRoute {
 export function bodyParsingMiddleware(routes: BodyParserRoute[]): RequestHandler {
   const logger = new Logger('BodyParser');
   return (req: Request, res: Response, next: NextFunction) => {
-    const route = routes.find((r) =>
-      typeof r.path === 'string' ? req.path.startsWith(r.path) : r.path.test(req.path),
-    );
+    // Case-insensitive, as the router matches (`/ADMIN/v1/…` reaches the admin routes too).
+    const path = req.path.toLowerCase();
+    const route = routes.find((r) => (typeof r.path === 'string' ? path.startsWith(r.path) : r.path.test(req.path)));
     if (!route) return next();
     // No body to read (most GETs): answer as the parsers would, with an empty one, and skip them.
     if (req.headers['transfer-encoding'] === undefined && req.headers['content-length'] === undefined) {
@@ -42,16 +42,13 @@ export function jsonParser(limitBytes: number): RequestHandler {
   return (req, res, next) =>
     parse(req, res, (err?: unknown) => {
       if (err) return next(err);
-      const forbidden = findForbiddenKey(req.body, '');
-      if (forbidden)
-        return next(
-          new ApiError(400, 'validation_failed', `${forbidden}: property should not exist`, {
-            fields: { [forbidden]: ['property should not exist'] },
-          }),
-        );
-      next();
+      const problem = inspectJson(req.body);
+      next(problem ?? undefined);
     });
 }
+
+/** Deeper than any document of this API; validators walk bodies recursively and would overflow the stack. */
+export const MAX_JSON_DEPTH = 32;
 
 /**
  * `__proto__`, `constructor` and `prototype` are never fields of this API; class-transformer
@@ -59,12 +56,33 @@ export function jsonParser(limitBytes: number): RequestHandler {
  */
 const FORBIDDEN_KEYS = new Set(['__proto__', 'constructor', 'prototype']);
 
-function findForbiddenKey(value: unknown, path: string, depth = 0): string | null {
-  if (typeof value !== 'object' || value === null || depth > 32) return null;
+/** A parsed body's nesting and keys, checked before anything else walks it; null when fine. */
+export function inspectJson(body: unknown): ApiError | null {
+  const found = walk(body, '', 1);
+  if (!found) return null;
+  if (found.kind === 'depth') {
+    return new ApiError(
+      400,
+      'validation_failed',
+      `${found.path || 'body'}: nested deeper than ${MAX_JSON_DEPTH} levels`,
+      {
+        field: found.path || 'body',
+        maxDepth: MAX_JSON_DEPTH,
+      },
+    );
+  }
+  return new ApiError(400, 'validation_failed', `${found.path}: property should not exist`, {
+    fields: { [found.path]: ['property should not exist'] },
+  });
+}
+
+function walk(value: unknown, path: string, depth: number): { kind: 'depth' | 'key'; path: string } | null {
+  if (typeof value !== 'object' || value === null) return null;
+  if (depth > MAX_JSON_DEPTH) return { kind: 'depth', path };
   for (const key of Object.keys(value)) {
     const here = path ? `${path}.${key}` : key;
-    if (FORBIDDEN_KEYS.has(key)) return here;
-    const found = findForbiddenKey((value as Record<string, unknown>)[key], here, depth + 1);
+    if (FORBIDDEN_KEYS.has(key)) return { kind: 'key', path: here };
+    const found = walk((value as Record<string, unknown>)[key], here, depth + 1);
     if (found) return found;
   }
   return null;
