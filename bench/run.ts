@@ -1,197 +1,351 @@
-import 'reflect-metadata';
+import * as fs from 'node:fs';
 import * as os from 'node:os';
-import { Authenticator } from '@gatehouse/core';
-import { Scenario, compareInRounds, measure, startBenchApp, table } from './harness';
+import * as path from 'node:path';
+import { AdminClient, expectGet, inPool } from './api';
+import type { HerdResult, HerdSpec } from './herd';
+import {
+  Generator,
+  LoadResult,
+  LoadSpec,
+  autocannonGenerator,
+  parseResult,
+  runChild,
+  wrkGenerator,
+  wrkVersion,
+} from './load';
+import {
+  GatehouseServer,
+  RunningServer,
+  cleanUp,
+  makeTempDir,
+  processCpuMicros,
+  startBareServer,
+  startGatehouse,
+  wasInterrupted,
+} from './processes';
+import { count, markdownTable, median, medianWithRange, ms } from './report';
+import { TimingRow, timingEquality, timingTable } from './timing';
 
 /**
- * `npm run bench`: one process, one run. The unauthenticated baseline (GET /health) and every
- * authenticated scenario are measured against the same server in interleaved rounds, so the
- * ratios compare like with like. Not part of `npm test`.
+ * `npm run bench`. Three kinds of process, none sharing an event loop with another:
+ *
+ * - the built server (`node dist/…/main.js`), provisioned over its admin API;
+ * - a bare node:http server, the physical limit of this machine and Node;
+ * - the load generator: wrk when installed, else autocannon in a child process; and for the
+ *   cold herd a small node:http client (`herd.ts`) that stamps every request.
+ *
+ * Each round measures the bare server, then GET /health, then every scenario, slice after slice;
+ * a scenario's ratio in a round is its req/s over the bare (or /health) slice of that round, and
+ * the tables give the median and the range of those ratios. Not part of `npm test`.
  */
-const DURATION = Number(process.env.BENCH_SECONDS ?? 3);
-const ROUNDS = Number(process.env.BENCH_ROUNDS ?? 7);
-const CONNECTIONS = Number(process.env.BENCH_CONNECTIONS ?? 10);
-const DISTINCT_KEYS = Number(process.env.BENCH_KEYS ?? 10_000);
+const env = process.env;
 
+/** A whole-number knob from the environment (wrk takes whole seconds). */
+function knob(name: string, fallback: number, min = 1): number {
+  const raw = env[name];
+  if (raw === undefined || raw === '') return fallback;
+  const value = Number(raw);
+  if (Number.isInteger(value) && value >= min) return value;
+  process.stderr.write(`bench: ${name}=${raw}: expected a whole number ≥ ${min}\n`);
+  process.exit(2);
+}
+const SECONDS = knob('BENCH_SECONDS', 3);
+const ROUNDS = knob('BENCH_ROUNDS', 5);
+const CONNECTIONS = knob('BENCH_CONNECTIONS', 50);
+const KEYS = knob('BENCH_KEYS', 10_000);
+const HERD_CONNECTIONS = knob('BENCH_HERD_CONNECTIONS', 50);
+const TIMING_TRIES = knob('BENCH_TIMING_TRIES', 30);
+const WARMUP_SECONDS = knob('BENCH_WARMUP_SECONDS', 1, 0);
+const PROVISION_POOL = 20;
+
+const REPO = path.resolve(__dirname, '../..');
+const SERVER_MAIN = path.resolve(REPO, env.BENCH_SERVER_MAIN ?? 'dist/apps/server/apps/server/src/main.js');
 const CUSTOM_SECRET = 'a-custom-secret-of-the-old-kind';
+const TO = '447700900123';
 
-/**
- * Mean microseconds per call over n sequential calls, after a short warm-up. Yields to the event
- * loop every 100 calls, as a server does between requests, so timers (the request-log flush) run.
- */
-async function timePerCall(fn: () => Promise<unknown>, n: number, before?: () => void): Promise<number> {
-  const loop = async (count: number) => {
-    for (let i = 0; i < count; i++) {
-      before?.();
-      await fn();
-      if (i % 100 === 99) await new Promise((resolve) => setImmediate(resolve));
-    }
-  };
-  await loop(Math.min(2_000, n));
-  const start = process.hrtime.bigint();
-  await loop(n);
-  return Number(process.hrtime.bigint() - start) / 1000 / n;
+type ScenarioId = 'bare' | 'health' | 'rest-hot' | 'rest-keys' | 'http-send' | 'herd' | 'timing';
+const THROUGHPUT: ScenarioId[] = ['bare', 'health', 'rest-hot', 'rest-keys', 'http-send'];
+const ALL: ScenarioId[] = [...THROUGHPUT, 'herd', 'timing'];
+
+/** BENCH_ONLY=rest-hot,herd … ; `throughput` (or `channels`) names the five throughput rows. */
+function selected(): Set<ScenarioId> {
+  if (!env.BENCH_ONLY) return new Set(ALL);
+  const chosen = new Set<ScenarioId>();
+  for (const raw of env.BENCH_ONLY.split(',').map((s) => s.trim().toLowerCase())) {
+    if (raw === '') continue;
+    if (raw === 'throughput' || raw === 'channels') THROUGHPUT.forEach((id) => chosen.add(id));
+    else if ((ALL as string[]).includes(raw)) chosen.add(raw as ScenarioId);
+    else throw new Error(`BENCH_ONLY: unknown "${raw}"; use any of ${ALL.join(', ')}, throughput`);
+  }
+  // Every throughput row is a ratio to the bare and /health slices of its round.
+  if (THROUGHPUT.some((id) => chosen.has(id))) ['bare', 'health'].forEach((id) => chosen.add(id as ScenarioId));
+  return chosen;
 }
 
-/** The median of `reps` runs of timePerCall: one GC pause or noisy neighbour does not set the figure. */
-async function medianTimePerCall(
-  reps: number,
-  fn: () => Promise<unknown>,
-  n: number,
-  before?: () => void,
-): Promise<number> {
-  const runs: number[] = [];
-  for (let i = 0; i < reps; i++) runs.push(await timePerCall(fn, n, before));
-  return runs.sort((a, b) => a - b)[Math.floor(reps / 2)];
+interface Scenario {
+  id: ScenarioId;
+  name: string;
+  /** The process that answers: its CPU is what "server CPU µs/req" counts. */
+  server: RunningServer;
+  spec: Omit<LoadSpec, 'connections' | 'seconds'>;
+}
+
+interface Slice extends LoadResult {
+  cpuPerRequest: number;
+}
+
+const progress = (line: string) => process.stderr.write(`${line}\n`);
+
+function pickGenerator(tempDir: string): Generator {
+  const wanted = env.BENCH_GENERATOR;
+  const worker = path.join(__dirname, 'autocannon-worker.js');
+  if (wanted === 'autocannon') return autocannonGenerator(worker);
+  const version = wrkVersion();
+  if (version) return wrkGenerator(version, tempDir);
+  if (wanted === 'wrk') throw new Error('BENCH_GENERATOR=wrk but wrk is not installed (apt-get install wrk)');
+  progress('wrk not found: using autocannon in a child process (install wrk for a lighter load generator)');
+  return autocannonGenerator(worker);
+}
+
+function assertAlive(server: GatehouseServer): void {
+  const { exitCode, signalCode } = server.child;
+  if (exitCode !== null || signalCode !== null) {
+    throw new Error(`the Gatehouse server exited during the run (${signalCode ?? `code ${exitCode}`})`);
+  }
+}
+
+async function measureSlice(generator: Generator, scenario: Scenario, seconds: number, connections: number) {
+  const before = processCpuMicros(scenario.server.pid);
+  const result = await generator.run({ ...scenario.spec, seconds, connections });
+  const cpu = processCpuMicros(scenario.server.pid) - before;
+  return { ...result, cpuPerRequest: cpu / Math.max(1, result.requests) };
 }
 
 async function main(): Promise<void> {
-  const bench = await startBenchApp();
-  const admin = { Authorization: `Bearer ${bench.rootToken}`, 'Content-Type': 'application/json' };
-  const post = async (path: string, body: unknown): Promise<any> => {
-    const res = await fetch(bench.url + path, { method: 'POST', headers: admin, body: JSON.stringify(body) });
-    if (!res.ok) throw new Error(`${path}: ${res.status} ${await res.text()}`);
-    return res.json();
-  };
+  const only = selected();
+  const tempDir = makeTempDir('gatehouse-bench-load-');
+  const generator = pickGenerator(tempDir);
 
-  const account = (await post('/admin/v1/accounts', { name: 'bench' })).account.id as string;
-  const hot = await post(`/admin/v1/accounts/${account}/credentials`, { channel: 'rest', name: 'hot' });
-  const custom = await post(`/admin/v1/accounts/${account}/credentials`, {
+  progress(`starting ${path.relative(REPO, SERVER_MAIN)}…`);
+  const gatehouse = await startGatehouse(SERVER_MAIN);
+  const bare = await startBareServer(path.join(__dirname, 'bare-server.js'));
+  progress(`server up at ${gatehouse.url} (pid ${gatehouse.pid}); bare node:http at ${bare.url} (pid ${bare.pid})`);
+  const admin = new AdminClient(gatehouse.url, gatehouse.rootToken);
+  const base = gatehouse.url;
+
+  // ---- provisioning, all over the admin API ----
+  const account = await admin.createAccount('bench');
+  const hotKey = (await admin.createCredential(account, { channel: 'rest', name: 'hot' }))!;
+  await admin.createCredential(account, {
     channel: 'http',
     name: 'custom',
     username: 'bench-http',
     secret: CUSTOM_SECRET,
   });
-  process.stderr.write(`creating ${DISTINCT_KEYS} keys…\n`);
-  const keys: string[] = [];
-  for (let i = 0; i < DISTINCT_KEYS; i++) {
-    keys.push((await post(`/admin/v1/accounts/${account}/credentials`, { channel: 'rest', name: `k${i}` })).secret);
+  const submitted = await fetch(`${base}/rest/v1/messages`, {
+    method: 'POST',
+    headers: { Authorization: `Bearer ${hotKey}`, 'Content-Type': 'application/json' },
+    body: JSON.stringify({ to: [`+${TO}`], body: 'bench' }),
+  });
+  if (submitted.status !== 202)
+    throw new Error(`POST /rest/v1/messages: ${submitted.status} ${await submitted.text()}`);
+  const messageUrl = `${base}/rest/v1/messages/${((await submitted.json()) as { id: string }).id}`;
+  const sendUrl = (username: string, password: string) =>
+    `${base}/http/send?username=${encodeURIComponent(username)}&password=${encodeURIComponent(password)}&to=${TO}&text=bench`;
+
+  let keysFile: string | undefined;
+  if (only.has('rest-keys')) {
+    const started = Date.now();
+    let done = 0;
+    const keys = await inPool(
+      Array.from({ length: KEYS }, (_, i) => i),
+      PROVISION_POOL,
+      async (i) => {
+        const secret = (await admin.createCredential(account, { channel: 'rest', name: `k${i}` }))!;
+        if (++done % 2000 === 0) progress(`created ${count(done)}/${count(KEYS)} keys`);
+        return secret;
+      },
+    );
+    keysFile = path.join(tempDir, 'keys.txt');
+    fs.writeFileSync(keysFile, keys.join('\n') + '\n');
+    progress(`created ${count(KEYS)} REST keys in ${((Date.now() - started) / 1000).toFixed(1)} s`);
+    // Use every key once, so that the row measures a warm cache with a working set of that size
+    // (each slice starts the round-robin again at the first key).
+    await inPool(keys, PROVISION_POOL, (key) => expectGet(messageUrl, { Authorization: `Bearer ${key}` }));
+    progress(`used every key once (the round-robin row measures a warm cache of ${count(KEYS)} keys)`);
   }
 
-  const cache = bench.app.get(Authenticator).cache;
-  const hotBody = JSON.stringify({ channel: 'rest', secret: hot.secret, ip: '127.0.0.1' });
-  const customBody = JSON.stringify({
-    channel: 'http',
-    username: 'bench-http',
-    secret: CUSTOM_SECRET,
-    ip: '127.0.0.1',
-  });
-  let next = 0;
-  const cycling = () => JSON.stringify({ channel: 'rest', secret: keys[next++ % keys.length], ip: '127.0.0.1' });
-
-  const sent = await fetch(`${bench.url}/rest/v1/messages`, {
-    method: 'POST',
-    headers: { Authorization: `Bearer ${hot.secret}`, 'Content-Type': 'application/json' },
-    body: JSON.stringify({ to: ['+15550100'], body: 'bench' }),
-  });
-  const messageUrl = `${bench.url}/rest/v1/messages/${((await sent.json()) as { id: string }).id}`;
-  let nextKey = 0;
-  const health: Scenario = { name: 'GET /health (no auth, baseline)', url: `${bench.url}/health`, expectStatus: 200 };
-  const channelScenarios: Scenario[] = [
+  const all: Scenario[] = [
+    { id: 'bare', name: 'bare node:http', server: bare, spec: { url: bare.url } },
+    { id: 'health', name: 'GET /health', server: gatehouse, spec: { url: `${base}/health` } },
     {
-      name: 'REST read (`GET /rest/v1/messages/:id`), one hot key',
-      url: messageUrl,
-      headers: { Authorization: `Bearer ${hot.secret}` },
-      expectStatus: 200,
+      id: 'rest-hot',
+      name: 'REST read, one hot key',
+      server: gatehouse,
+      spec: { url: messageUrl, headers: { Authorization: `Bearer ${hotKey}` } },
     },
     {
-      name: `REST read, ${DISTINCT_KEYS} distinct keys round-robin, cache emptied each round`,
-      url: messageUrl,
-      headers: () => ({ Authorization: `Bearer ${keys[nextKey++ % keys.length]}` }),
-      beforeRound: () => cache.clear(),
-      expectStatus: 200,
+      id: 'rest-keys',
+      name: `REST read, ${count(KEYS)} keys`,
+      server: gatehouse,
+      spec: { url: messageUrl, keysFile },
     },
     {
-      name: 'HTTP send (`GET /http/send`), custom bcrypt secret, warm',
-      url: `${bench.url}/http/send?username=bench-http&password=${encodeURIComponent(CUSTOM_SECRET)}&to=15550100&text=bench`,
-      expectStatus: 200,
+      id: 'http-send',
+      name: 'HTTP send, bcrypt secret, warm (stores a submission)',
+      server: gatehouse,
+      spec: { url: sendUrl('bench-http', CUSTOM_SECRET) },
     },
   ];
-  const [hotRead, distinctRead, httpSend] = channelScenarios.map((c) => c.name);
-  const targets = { [hotRead]: 0.7, [distinctRead]: 0.5, [httpSend]: 0.5 };
+  const scenarios = all.filter((s) => only.has(s.id));
 
-  // Warm the JIT on every code path before measuring anything.
-  for (const scenario of [health, ...channelScenarios]) {
-    await measure({ ...scenario, durationSeconds: 1, connections: CONNECTIONS });
+  // Each scenario once by hand: a wrong setup fails here, not as a column of errors.
+  for (const s of scenarios) {
+    const headers = s.spec.keysFile
+      ? { Authorization: `Bearer ${fs.readFileSync(s.spec.keysFile, 'utf8').split('\n')[0]}` }
+      : (s.spec.headers ?? {});
+    await expectGet(s.spec.url, headers);
   }
-  cache.clear();
+
+  const cpus = os.cpus();
   process.stdout.write(
-    `\nGatehouse benchmark — ${new Date().toISOString()}, node ${process.version}, ${os.cpus().length} cores, ` +
-      `${ROUNDS} rounds of ${DURATION}s slices, each scenario paired with a baseline slice, ${CONNECTIONS} connections, SQLite, bcrypt cost 12\n`,
+    `\nGatehouse benchmark — ${new Date().toISOString()} · CPU ${cpus[0]?.model.trim() ?? 'unknown'} × ${cpus.length} cores` +
+      ` · load average ${os.loadavg()[0].toFixed(2)} · Node ${process.version} · generator ${generator.describe}` +
+      ` · ${ROUNDS} rounds × ${SECONDS} s slices, ${CONNECTIONS} connections` +
+      ` · server: ${path.relative(REPO, SERVER_MAIN)} in its own process, SQLite, bcrypt cost 12\n`,
   );
 
-  const options = { rounds: ROUNDS, durationSeconds: DURATION, connections: CONNECTIONS };
-  const channels = await compareInRounds(health, channelScenarios, options);
-  process.stdout.write('\nChannels (issue 3)\n\n' + table(channels, targets) + '\n');
-  if (process.env.BENCH_ONLY === 'channels') return bench.close();
+  // ---- warm-up (JIT, caches, connections), not reported ----
+  const warmUp = [...scenarios];
+  // The herd's route, warm on another credential: the herd itself then measures the cold check.
+  if (only.has('herd') && !only.has('http-send')) warmUp.push(all[4]);
+  if (WARMUP_SECONDS > 0 && warmUp.length > 0) {
+    for (const s of warmUp) await measureSlice(generator, s, WARMUP_SECONDS, CONNECTIONS);
+    progress('warm-up done');
+  }
 
-  const verify = (name: string, body: () => string, extra: Partial<Scenario> = {}): Scenario => ({
-    name,
-    url: `${bench.url}/admin/v1/verify`,
-    method: 'POST',
-    headers: admin,
-    body,
-    expectStatus: 200,
-    ...extra,
-  });
-  const verifyRows = await compareInRounds(
-    health,
-    [
-      verify('verify: one hot generated key (warm)', () => hotBody),
-      verify(`verify: ${DISTINCT_KEYS} distinct generated keys, cache emptied each round`, cycling, {
-        beforeRound: () => cache.clear(),
-      }),
-      verify('verify: custom bcrypt secret (warm)', () => customBody),
-      verify('verify: generated key, cache dropped per request (cold)', () => hotBody, {
-        beforeEach: () => cache.invalidateCredential(hot.credential.id),
-      }),
-      verify('verify: custom bcrypt secret, cache dropped per request (cold)', () => customBody, {
-        beforeEach: () => cache.invalidateCredential(custom.credential.id),
-      }),
-    ],
-    options,
-  );
-  process.stdout.write('\nAdmin verify (issue 2)\n\n' + table(verifyRows) + '\n');
+  // ---- rounds ----
+  const slices = new Map<ScenarioId, Slice[]>(scenarios.map((s) => [s.id, []]));
+  const herds: (HerdResult & { cpuPerRequest: number })[] = [];
+  const herdJs = path.join(__dirname, 'herd.js');
+  for (let round = 0; round < ROUNDS && (scenarios.length > 0 || only.has('herd')); round++) {
+    const tag = `round ${round + 1}/${ROUNDS}`;
+    for (const s of scenarios) {
+      const m = await measureSlice(generator, s, SECONDS, CONNECTIONS);
+      assertAlive(gatehouse);
+      slices.get(s.id)!.push(m);
+      progress(
+        `${tag} ${m.rps.toFixed(0).padStart(6)} req/s  p99 ${ms(m.p99).padStart(5)} ms  ` +
+          `${m.cpuPerRequest.toFixed(0).padStart(4)} µs CPU/req  ${m.errors} errors  ${s.name}`,
+      );
+    }
+    if (only.has('herd')) {
+      // A credential nobody has used: nothing about it is cached.
+      const username = `bench-herd-${round + 1}`;
+      const secret = `${CUSTOM_SECRET}-herd-${round + 1}`;
+      await admin.createCredential(account, { channel: 'http', name: `herd ${round + 1}`, username, secret });
+      const spec: HerdSpec = {
+        url: sendUrl(username, secret),
+        warmUrl: `${base}/health`,
+        connections: HERD_CONNECTIONS,
+        seconds: SECONDS,
+      };
+      const before = processCpuMicros(gatehouse.pid);
+      const output = await runChild(process.execPath, [herdJs, JSON.stringify(spec)]);
+      const cpu = processCpuMicros(gatehouse.pid) - before;
+      assertAlive(gatehouse);
+      const h = parseResult(output, 'herd') as unknown as HerdResult;
+      // The CPU figure includes the 50 warm-up GET /health of the connections: negligible.
+      herds.push({ ...h, cpuPerRequest: cpu / Math.max(1, h.requests) });
+      progress(
+        `${tag} ${String(h.firstSecond).padStart(6)} in 1st s  p99 1st s ${ms(h.p99FirstSecond)} ms  ` +
+          `first response ${ms(h.firstResponse)} ms  ${h.errors} errors  cold herd`,
+      );
+    }
+  }
 
-  // The authenticator alone, called in-process: what one check costs without HTTP around it.
-  const auth = bench.app.get(Authenticator);
-  const check = (secret: string, username?: string) => () =>
-    auth.authenticate({ channel: username ? 'http' : 'rest', username, secret, peer: '127.0.0.1', operation: 'bench' });
-  // lru-cache empties its whole backing store (O(max), ~175 µs at 50 000) when the last entry is
-  // deleted; a cache holding only the key being dropped would time that, not the cold path.
-  cache.clear();
-  await check(keys[1])();
-  // Whichever loop runs first pays for JIT and GC warm-up; run both warm paths once first.
-  await timePerCall(check(hot.secret), 10_000);
-  await timePerCall(check(CUSTOM_SECRET, 'bench-http'), 10_000);
-  const perCheck: [string, number][] = [
-    ['generated key, warm', await medianTimePerCall(5, check(hot.secret), 20_000)],
-    ['custom bcrypt secret, warm', await medianTimePerCall(5, check(CUSTOM_SECRET, 'bench-http'), 20_000)],
-    [
-      'generated key, cold (cache dropped each time)',
-      await medianTimePerCall(5, check(hot.secret), 5_000, () => cache.invalidateCredential(hot.credential.id)),
-    ],
-    [
-      'custom bcrypt secret, cold (cache dropped each time)',
-      await medianTimePerCall(3, check(CUSTOM_SECRET, 'bench-http'), 10, () =>
-        cache.invalidateCredential(custom.credential.id),
-      ),
-    ],
-    [
-      'unknown username, non-generated secret (one dummy bcrypt)',
-      await medianTimePerCall(3, check(CUSTOM_SECRET, 'nobody-here'), 10),
-    ],
-    [
-      'unknown bearer key, generated shape (one HMAC)',
-      await medianTimePerCall(5, check(keys[0].replace(/.$/, '0')), 5_000),
-    ],
-  ];
-  process.stdout.write('\n| authenticator.authenticate, in-process | µs per check |\n|---|---:|\n');
-  for (const [name, us] of perCheck) process.stdout.write(`| ${name} | ${us.toFixed(1)} |\n`);
-  await bench.close();
+  // ---- report ----
+  if (scenarios.length > 0) {
+    const ratios = (s: Scenario, ref: ScenarioId) =>
+      slices.get(s.id)!.map((m, round) => m.rps / slices.get(ref)![round].rps);
+    const rows = scenarios.map((s) => {
+      const runs = slices.get(s.id)!;
+      return [
+        s.name,
+        median(runs.map((m) => m.rps)).toFixed(0),
+        ms(median(runs.map((m) => m.p50))),
+        ms(median(runs.map((m) => m.p99))),
+        String(runs.reduce((sum, m) => sum + m.errors, 0)),
+        median(runs.map((m) => m.cpuPerRequest)).toFixed(0),
+        s.id === 'bare' ? '1.00' : medianWithRange(ratios(s, 'bare')),
+        s.id === 'health' ? '1.00' : medianWithRange(ratios(s, 'health')),
+      ];
+    });
+    process.stdout.write(
+      `\nThroughput (${CONNECTIONS} connections; medians over ${ROUNDS} rounds; ratios: median (min–max) of per-round ratios)\n\n` +
+        markdownTable(
+          ['scenario', 'req/s', 'p50 ms', 'p99 ms', 'errors', 'server CPU µs/req', 'ratio to bare', 'ratio to /health'],
+          ['l', 'r', 'r', 'r', 'r', 'r', 'r', 'r'],
+          rows,
+        ) +
+        '\n',
+    );
+  }
+
+  if (herds.length > 0) {
+    const col = (f: (h: HerdResult & { cpuPerRequest: number }) => number, digits = 0) =>
+      medianWithRange(herds.map(f), digits);
+    const firstSecond = median(herds.map((h) => h.firstSecond));
+    process.stdout.write(
+      `\nCold herd (${HERD_CONNECTIONS} keep-alive clients, one fresh bcrypt-backed HTTP credential per round, ` +
+        `${SECONDS} s; median (min–max) over ${herds.length} rounds)\n\n` +
+        markdownTable(
+          [
+            'requests in 1st s',
+            'target ≥ 1 000',
+            'p99 ms, started in 1st s',
+            'first response ms',
+            'req/s over the slice',
+            'p99 ms, slice',
+            'errors',
+            'server CPU µs/req',
+          ],
+          ['r', 'l', 'r', 'r', 'r', 'r', 'r', 'r'],
+          [
+            [
+              col((h) => h.firstSecond),
+              firstSecond >= 1000 ? 'met' : '**not met**',
+              col((h) => h.p99FirstSecond, 1),
+              col((h) => h.firstResponse, 1),
+              col((h) => h.requests / h.seconds),
+              col((h) => h.p99, 1),
+              String(herds.reduce((sum, h) => sum + h.errors, 0)),
+              col((h) => h.cpuPerRequest),
+            ],
+          ],
+        ) +
+        '\n',
+    );
+  }
+
+  if (only.has('timing')) {
+    progress(`authenticator timing: ${TIMING_TRIES} tries of 4 cases over POST /admin/v1/verify…`);
+    const rows: TimingRow[] = await timingEquality(admin, TIMING_TRIES, progress);
+    assertAlive(gatehouse);
+    process.stdout.write(
+      '\nAuthenticator timing equality (`POST /admin/v1/verify` as root, one at a time, a distinct ip each; ' +
+        'contract: within 10 % of the unknown-user median)\n\n' +
+        timingTable(rows, TIMING_TRIES) +
+        '\n',
+    );
+  }
 }
 
-main().catch((err: unknown) => {
-  process.stderr.write(`bench failed: ${err instanceof Error ? err.stack : String(err)}\n`);
-  process.exit(1);
-});
+main()
+  .then(() => cleanUp())
+  .catch(async (err: unknown) => {
+    if (wasInterrupted()) return; // the signal handler cleans up and exits
+    process.stderr.write(`\nbench failed: ${err instanceof Error ? err.message : String(err)}\n`);
+    await cleanUp();
+    process.exit(1);
+  });

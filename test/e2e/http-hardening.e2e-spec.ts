@@ -17,17 +17,17 @@ describe('HTTP hardening', () => {
 
   describe('deeply nested JSON', () => {
     it('is a 400 naming the field on the admin API, not a 500 (5 000 levels)', async () => {
-      const before = (await t.http.get('/admin/v1/accounts').set(t.auth()).query({ limit: 200 }).expect(200)).body;
+      const master = await createMaster(t);
       const res = await t.http
         .post('/admin/v1/accounts')
         .set(t.auth())
         .set('Content-Type', 'application/json')
-        .send(`{"name":"x","junk":${nested(5000)}}`);
+        .send(`{"name":"x","parentId":"${master.id}","junk":${nested(5000)}}`);
       expectError(res, 400, 'validation_failed');
       expect(res.body.error.details).toMatchObject({ field: expect.stringMatching(/^junk(\.0)*$/), maxDepth: 32 });
       expect(res.text).not.toMatch(/stack|at .*\.js/i);
-      const after = (await t.http.get('/admin/v1/accounts').set(t.auth()).query({ limit: 200 }).expect(200)).body;
-      expect(after.data).toHaveLength(before.data.length); // nothing was created
+      const subs = await t.http.get('/admin/v1/accounts').set(t.auth()).query({ parentId: master.id }).expect(200);
+      expect(subs.body.data).toEqual([]); // nothing was created
     });
 
     it('is a 400 on /rest/v1/messages too, before the key is even checked', async () => {

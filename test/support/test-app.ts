@@ -4,13 +4,13 @@ import * as path from 'node:path';
 import { randomBytes } from 'node:crypto';
 import request from 'supertest';
 import type TestAgent from 'supertest/lib/agent';
-import { NestExpressApplication } from '@nestjs/platform-express';
+import { NestFastifyApplication } from '@nestjs/platform-fastify';
 import { GatehouseConfig, loadConfig } from '@gatehouse/config';
 import { RequestLogService } from '@gatehouse/core';
 import { createGatehouseApp } from '../../apps/server/src/bootstrap';
 
 export interface TestApp {
-  app: NestExpressApplication;
+  app: NestFastifyApplication;
   config: GatehouseConfig;
   http: TestAgent;
   rootToken: string;

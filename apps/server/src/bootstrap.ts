@@ -1,52 +1,65 @@
 import { INestApplication } from '@nestjs/common';
 import { NestFactory } from '@nestjs/core';
-import { NestExpressApplication } from '@nestjs/platform-express';
+import { FastifyAdapter, NestFastifyApplication } from '@nestjs/platform-fastify';
 import { DocumentBuilder, OpenAPIObject, SwaggerModule } from '@nestjs/swagger';
-import { MESSAGING_PATH_PATTERN, sendHttpTextError, sendSoapBodyError, soapBodyParser } from '@gatehouse/channels';
+import { MESSAGING_PATH } from '@gatehouse/channels';
 import { GatehouseConfig, ensurePrivateDir } from '@gatehouse/config';
-import { AdminTokenService, MAX_AVATAR_BYTES } from '@gatehouse/core';
+import { AdminTokenService } from '@gatehouse/core';
 import {
   ApiExceptionFilter,
+  BodyRoute,
+  ErrorDialects,
+  MetricsRegistry,
   PinoLoggerService,
-  bodyParsingMiddleware,
   createValidationPipe,
-  formParser,
-  jsonParser,
-  rawParser,
-  securityHeaders,
+  installAccessLog,
+  installBodyParsing,
+  installHttpMetrics,
+  installSecurityHeaders,
 } from '@gatehouse/platform';
 import { AppModule } from './app.module';
 
 export interface GatehouseApp {
-  app: NestExpressApplication;
+  app: NestFastifyApplication;
   /** The root token, when this start generated it (first start without GATEHOUSE_ROOT_TOKEN). */
   generatedRootToken: string | null;
 }
 
+const escapeRegExp = (text: string): string => text.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
+
+/** What each API takes as a body (paths lower-cased, as the router matches them case-insensitively). */
+const BODY_ROUTES: BodyRoute[] = [
+  { path: /^\/admin\/v1\/credentials\/[^/]+\/avatar\/?$/, accepts: ['raw'] },
+  { path: /^\/admin\//, accepts: ['json'] },
+  { path: /^\/rest\//, accepts: ['json'] },
+  { path: /^\/http\//, accepts: ['form'] },
+  // The SOAP guard reads every media type and refuses a wrong one as a fault of its own.
+  { path: new RegExp(`^${escapeRegExp(MESSAGING_PATH)}/?$`), accepts: ['xml', 'raw'] },
+];
+
 /** Builds the whole service exactly as `main.ts` runs it; tests call this too. */
 export async function createGatehouseApp(config: GatehouseConfig): Promise<GatehouseApp> {
   ensurePrivateDir(config.dataDir); // 0700 before anything is written into it
-  const app = await NestFactory.create<NestExpressApplication>(AppModule.forRoot(config), {
+  const adapter = new FastifyAdapter({
+    bodyLimit: config.http.bodyLimitBytes,
+    // `/ADMIN/v1/…` and a trailing slash reach the same route, as clients of the Express days expect.
+    routerOptions: { caseSensitive: false, ignoreTrailingSlash: true, maxParamLength: 256 },
+    trustProxy: false, // PeerAddressResolver decides what X-Forwarded-For is worth
+    onProtoPoisoning: 'error',
+    onConstructorPoisoning: 'error',
+  });
+  const app = await NestFactory.create<NestFastifyApplication>(AppModule.forRoot(config), adapter, {
     bodyParser: false,
     bufferLogs: true,
     abortOnError: false,
   });
   app.useLogger(app.get(PinoLoggerService));
-  app.disable('x-powered-by');
-  app.set('etag', false); // no conditional GETs on this API: skip hashing every response body
-  app.set('query parser', 'simple'); // no nested objects or arrays out of query strings
-  app.set('trust proxy', false); // PeerAddressResolver decides what X-Forwarded-For is worth
-  app.use(securityHeaders());
-  app.use(
-    bodyParsingMiddleware([
-      { path: /^\/admin\/v1\/credentials\/[^/]+\/avatar\/?$/i, parser: rawParser(MAX_AVATAR_BYTES) },
-      { path: '/admin/', parser: jsonParser(config.http.bodyLimitBytes) },
-      { path: '/rest/', parser: jsonParser(config.http.bodyLimitBytes) },
-      { path: '/http/', parser: formParser(config.http.bodyLimitBytes), onError: sendHttpTextError },
-      { path: MESSAGING_PATH_PATTERN, parser: soapBodyParser(config.http.bodyLimitBytes), onError: sendSoapBodyError },
-    ]),
-  );
-  app.useGlobalFilters(new ApiExceptionFilter());
+  const fastify = app.getHttpAdapter().getInstance();
+  installSecurityHeaders(fastify);
+  installAccessLog(fastify, app.get(PinoLoggerService));
+  installHttpMetrics(fastify, app.get(MetricsRegistry));
+  await installBodyParsing(fastify, BODY_ROUTES);
+  app.useGlobalFilters(new ApiExceptionFilter(app.get(ErrorDialects)));
   app.useGlobalPipes(createValidationPipe());
   app.enableShutdownHooks();
   SwaggerModule.setup('docs', app, buildOpenApiDocument(app), { jsonDocumentUrl: 'docs/openapi.json' });

@@ -1,5 +1,5 @@
-import { Injectable, LoggerService, NestMiddleware } from '@nestjs/common';
-import type { NextFunction, Request, Response } from 'express';
+import { Injectable, LoggerService } from '@nestjs/common';
+import type { FastifyInstance } from 'fastify';
 import pino, { Logger as Pino } from 'pino';
 import { GatehouseConfig } from '@gatehouse/config';
 
@@ -73,28 +73,26 @@ export class PinoLoggerService implements LoggerService {
 
 /**
  * Access log: method, path (never the query string: it can hold an HTTP channel password),
- * status and duration. 5xx are errors, 4xx info, the rest debug.
+ * status and duration. 5xx are errors, 4xx info, the rest debug. A Fastify hook, not a Nest
+ * middleware: middleware would put Express-style plumbing in front of every request.
  */
-@Injectable()
-export class AccessLogMiddleware implements NestMiddleware {
-  constructor(private readonly logger: PinoLoggerService) {}
-
-  use(req: Request, res: Response, next: NextFunction): void {
-    const started = performance.now();
-    res.once('finish', () => {
-      const level = res.statusCode >= 500 ? 'error' : res.statusCode >= 400 ? 'info' : 'debug';
-      if (!this.logger.pino.isLevelEnabled(level)) return;
-      this.logger.pino[level](
+export function installAccessLog(fastify: FastifyInstance, logger: PinoLoggerService): void {
+  fastify.addHook('onResponse', (req, reply, done) => {
+    const status = reply.statusCode;
+    const level = status >= 500 ? 'error' : status >= 400 ? 'info' : 'debug';
+    if (logger.pino.isLevelEnabled(level)) {
+      const q = req.url.indexOf('?');
+      logger.pino[level](
         {
           context: 'AccessLog',
           method: req.method,
-          path: req.originalUrl.split('?')[0],
-          status: res.statusCode,
-          durationMs: Math.round(performance.now() - started),
+          path: q === -1 ? req.url : req.url.slice(0, q),
+          status,
+          durationMs: Math.round(reply.elapsedTime),
         },
         'request',
       );
-    });
-    next();
-  }
+    }
+    done();
+  });
 }

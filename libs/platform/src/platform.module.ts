@@ -1,10 +1,10 @@
-import { Global, MiddlewareConsumer, Module, NestModule } from '@nestjs/common';
+import { Global, Module } from '@nestjs/common';
 import { GATEHOUSE_CONFIG, GatehouseConfig } from '@gatehouse/config';
 import { PEPPER } from '@gatehouse/core';
 import { PeerAddressResolver } from './http/peer-address';
-import { AccessLogMiddleware, PinoLoggerService, createPino } from './logging';
+import { ErrorDialects } from './errors/error-dialects';
+import { PinoLoggerService, createPino } from './logging';
 import { HealthController } from './ops/health.controller';
-import { HttpMetricsMiddleware } from './ops/http-metrics.middleware';
 import { MetricsController, MetricsRegistry } from './ops/metrics';
 import { resolvePepper } from './secrets/pepper';
 
@@ -20,16 +20,13 @@ import { resolvePepper } from './secrets/pepper';
       useFactory: (config: GatehouseConfig) => new PeerAddressResolver(config.http.trustedProxies),
     },
     MetricsRegistry,
+    ErrorDialects,
     {
       provide: PinoLoggerService,
       inject: [GATEHOUSE_CONFIG],
       useFactory: (config: GatehouseConfig) => new PinoLoggerService(createPino(config)),
     },
   ],
-  exports: [PEPPER, PeerAddressResolver, MetricsRegistry, PinoLoggerService],
+  exports: [PEPPER, PeerAddressResolver, MetricsRegistry, PinoLoggerService, ErrorDialects],
 })
-export class PlatformModule implements NestModule {
-  configure(consumer: MiddlewareConsumer): void {
-    consumer.apply(AccessLogMiddleware, HttpMetricsMiddleware).forRoutes('*');
-  }
-}
+export class PlatformModule {}

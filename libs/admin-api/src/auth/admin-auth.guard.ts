@@ -1,9 +1,9 @@
 import { CanActivate, ExecutionContext, Injectable, createParamDecorator } from '@nestjs/common';
-import type { Request } from 'express';
+import type { FastifyRequest } from 'fastify';
 import { AdminContext, AdminTokenService } from '@gatehouse/core';
 import { ApiError, PeerAddressResolver, requestPeer } from '@gatehouse/platform';
 
-type AdminRequest = Request & { adminContext?: AdminContext };
+type AdminRequest = FastifyRequest & { adminContext?: AdminContext };
 
 /** `Authorization: Bearer <root or admin token>` → the caller, stored for @Admin(). */
 @Injectable()

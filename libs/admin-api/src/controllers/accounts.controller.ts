@@ -7,7 +7,7 @@ import {
   ApiOperation,
   getSchemaPath,
 } from '@nestjs/swagger';
-import type { Response } from 'express';
+import type { FastifyReply } from 'fastify';
 import { AccountService, AdminContext } from '@gatehouse/core';
 import { Admin } from '../auth/admin-auth.guard';
 import { CreateAccountDto, ListAccountsQueryDto, UpdateAccountDto, UpsertAccountDto } from '../dto/account.dto';
@@ -55,7 +55,7 @@ export class AccountsController {
     @Admin() ctx: AdminContext,
     @Param('externalId') externalId: string,
     @Body() dto: UpsertAccountDto,
-    @Res({ passthrough: true }) res: Response,
+    @Res({ passthrough: true }) res: FastifyReply,
   ): Promise<CreatedAccountView> {
     const { created, result } = await this.accounts.upsertByExternalId(ctx, externalId, {
       ...dto,

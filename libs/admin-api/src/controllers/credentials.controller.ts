@@ -11,7 +11,7 @@ import {
   ApiProduces,
   ApiUnprocessableEntityResponse,
 } from '@nestjs/swagger';
-import type { Request, Response } from 'express';
+import type { FastifyReply, FastifyRequest } from 'fastify';
 import { AdminContext, CredentialService } from '@gatehouse/core';
 import { Admin } from '../auth/admin-auth.guard';
 import {
@@ -101,7 +101,11 @@ export class CredentialsController {
   @ApiBody({ schema: { type: 'string', format: 'binary' } })
   @ApiOkResponse({ type: CredentialView })
   @ApiPayloadTooLargeResponse({ type: ErrorBodyView })
-  async putAvatar(@Admin() ctx: AdminContext, @Param('id') id: string, @Req() req: Request): Promise<CredentialView> {
+  async putAvatar(
+    @Admin() ctx: AdminContext,
+    @Param('id') id: string,
+    @Req() req: FastifyRequest,
+  ): Promise<CredentialView> {
     const body: unknown = req.body;
     return credentialView(await this.credentials.putAvatar(ctx, id, Buffer.isBuffer(body) ? body : Buffer.alloc(0)));
   }
@@ -109,18 +113,17 @@ export class CredentialsController {
   @Get('credentials/:id/avatar')
   @ApiProduces('image/png', 'image/jpeg', 'image/webp')
   @ApiOkResponse({ schema: { type: 'string', format: 'binary' } })
-  async getAvatar(@Admin() ctx: AdminContext, @Param('id') id: string, @Res() res: Response): Promise<void> {
+  async getAvatar(@Admin() ctx: AdminContext, @Param('id') id: string, @Res() res: FastifyReply): Promise<void> {
     const avatar = await this.credentials.getAvatar(ctx.actor, id);
-    res
+    await res
       .status(200)
-      .set({
+      .headers({
         'Content-Type': avatar.contentType,
-        'Content-Length': String(avatar.data.length),
-        'Cache-Control': 'private, max-age=0',
+        'Cache-Control': 'no-store', // every admin answer, as DESIGN.md §3 says
         'X-Content-Type-Options': 'nosniff',
         'Last-Modified': avatar.updatedAt.toUTCString(),
       })
-      .end(avatar.data);
+      .send(avatar.data);
   }
 
   @Delete('credentials/:id/avatar')

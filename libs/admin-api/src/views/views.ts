@@ -239,7 +239,11 @@ export class VerifyResultView {
 export class ErrorBodyView {
   @ApiProperty({
     type: 'object',
-    properties: { code: { type: 'string' }, message: { type: 'string' }, details: { type: 'object' } },
+    properties: {
+      code: { type: 'string' },
+      message: { type: 'string' },
+      details: { type: 'object', additionalProperties: true },
+    },
   })
   error!: { code: string; message: string; details?: Record<string, unknown> };
 }

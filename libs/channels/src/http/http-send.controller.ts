@@ -1,12 +1,11 @@
-import { Controller, Get, Header, HttpCode, Post, Req, Res, UseFilters } from '@nestjs/common';
+import { Controller, Get, Header, HttpCode, Post, Req, Res } from '@nestjs/common';
 import { ApiExcludeController } from '@nestjs/swagger';
-import type { Request, Response } from 'express';
+import type { FastifyReply, FastifyRequest } from 'fastify';
 import { Authenticator, DomainError, RequestLogService, SubmissionService } from '@gatehouse/core';
 import { ApiError, PeerAddressResolver, requestPeer } from '@gatehouse/platform';
 import { logChannelRequest } from '../shared/channel-request-log';
 import { httpAuthFailure, httpFailureStatus } from '../shared/http-auth-failure';
 import { fromAuthorizationHeader } from '../shared/submitted-credentials';
-import { HttpTextExceptionFilter } from './http-text.filter';
 
 const OPERATION = 'http.send';
 const FIELD_LIMIT = 100_000;
@@ -17,7 +16,6 @@ const FIELD_LIMIT = 100_000;
  * legacy clients send extras (`from`, `type`…). Answers `OK <id>` or `ERR <code> <message>`.
  */
 @ApiExcludeController()
-@UseFilters(HttpTextExceptionFilter)
 @Controller('http')
 export class HttpSendController {
   constructor(
@@ -29,22 +27,25 @@ export class HttpSendController {
 
   @Get('send')
   @Header('Content-Type', 'text/plain; charset=utf-8')
-  sendGet(@Req() req: Request, @Res({ passthrough: true }) res: Response): Promise<string> {
-    // Express routes HEAD to GET handlers; a HEAD must not submit anything.
+  sendGet(@Req() req: FastifyRequest, @Res({ passthrough: true }) res: FastifyReply): Promise<string> {
+    // Fastify answers HEAD with the GET handler; a HEAD must not submit anything.
     if (req.method === 'HEAD') throw new ApiError(405, 'method_not_allowed', 'use GET or POST');
-    return this.send(req, res, req.query);
+    return this.send(req, res, req.query as Record<string, unknown>);
   }
 
   @Post('send')
   @HttpCode(200)
   @Header('Content-Type', 'text/plain; charset=utf-8')
-  sendPost(@Req() req: Request, @Res({ passthrough: true }) res: Response): Promise<string> {
+  sendPost(@Req() req: FastifyRequest, @Res({ passthrough: true }) res: FastifyReply): Promise<string> {
     // Form fields win over query fields; both are accepted, as legacy clients mix them.
     const body: unknown = req.body;
-    return this.send(req, res, { ...req.query, ...(typeof body === 'object' && body !== null ? body : {}) });
+    return this.send(req, res, {
+      ...(req.query as Record<string, unknown>),
+      ...(typeof body === 'object' && body !== null ? body : {}),
+    });
   }
 
-  private async send(req: Request, res: Response, fields: Record<string, unknown>): Promise<string> {
+  private async send(req: FastifyRequest, res: FastifyReply, fields: Record<string, unknown>): Promise<string> {
     const field = (name: string): string | undefined => {
       const value = fields[name];
       if (value === undefined) return undefined;
@@ -63,7 +64,7 @@ export class HttpSendController {
     const username = field('username') ?? basic?.username ?? null;
     const password = field('password') ?? basic?.secret;
     if (!username || !password) {
-      res.setHeader('WWW-Authenticate', 'Basic realm="gatehouse-http"');
+      void res.header('WWW-Authenticate', 'Basic realm="gatehouse-http"');
       throw new ApiError(401, 'unauthorized', 'username and password are required');
     }
 
@@ -83,7 +84,7 @@ export class HttpSendController {
         result.reason === 'banned' ? { 'Retry-After': String(result.retryAfterSeconds ?? 60) } : {};
       throw new ApiError(failure.status, failure.code, failure.message, undefined, headers);
     }
-    logChannelRequest(this.requestLog, res, result.credential, OPERATION, peer);
+    logChannelRequest(this.requestLog, res.raw, result.credential, OPERATION, peer);
 
     const text = field('text');
     if (text === undefined) throw new ApiError(400, 'validation_failed', 'text: is required');

@@ -1,12 +1,12 @@
 import { CanActivate, ExecutionContext, Injectable, createParamDecorator } from '@nestjs/common';
-import type { Request, Response } from 'express';
+import type { FastifyReply, FastifyRequest } from 'fastify';
 import { AuthenticatedCredential, Authenticator, RequestLogService } from '@gatehouse/core';
 import { ApiError, PeerAddressResolver, requestPeer } from '@gatehouse/platform';
 import { httpAuthFailure, httpFailureStatus } from '../shared/http-auth-failure';
 import { logChannelRequest } from '../shared/channel-request-log';
 import { fromAuthorizationHeader } from '../shared/submitted-credentials';
 
-type RestRequest = Request & { restKey?: AuthenticatedCredential };
+type RestRequest = FastifyRequest & { restKey?: AuthenticatedCredential };
 
 const CHALLENGE = { 'WWW-Authenticate': 'Bearer realm="gatehouse-rest", Basic realm="gatehouse-rest"' };
 
@@ -22,8 +22,8 @@ export class RestKeyGuard implements CanActivate {
   async canActivate(context: ExecutionContext): Promise<boolean> {
     const http = context.switchToHttp();
     const req = http.getRequest<RestRequest>();
-    const res = http.getResponse<Response>();
-    const operation = `rest.${req.method} ${req.baseUrl}${(req.route as { path?: string } | undefined)?.path ?? req.path}`;
+    const res = http.getResponse<FastifyReply>();
+    const operation = `rest.${req.method} ${req.routeOptions.url ?? req.url.split('?')[0]}`;
     const submitted = fromAuthorizationHeader(req.headers.authorization);
     if (!submitted)
       throw new ApiError(401, 'unauthorized', 'an API key is required (Bearer or Basic)', undefined, CHALLENGE);
@@ -49,7 +49,7 @@ export class RestKeyGuard implements CanActivate {
       throw new ApiError(failure.status, failure.code, failure.message, undefined, headers);
     }
     req.restKey = result.credential;
-    logChannelRequest(this.requestLog, res, result.credential, operation, peer);
+    logChannelRequest(this.requestLog, res.raw, result.credential, operation, peer);
     return true;
   }
 }

@@ -1,14 +1,15 @@
-import type { Response } from 'express';
+import type { ServerResponse } from 'node:http';
 import { AuthenticatedCredential, RequestLogService } from '@gatehouse/core';
+import { errorCodeOf } from '@gatehouse/platform';
 
 /**
- * One request-log row per authenticated channel request, written when the response is sent so
- * it carries the final status. Off-the-record keys write nothing; refused logins were already
+ * One request-log row per authenticated channel request, written when the answer is finished
+ * so it carries the final status. Off-the-record keys write nothing; refused logins were already
  * logged by the authenticator.
  */
 export function logChannelRequest(
   requestLog: RequestLogService,
-  res: Response,
+  res: ServerResponse,
   key: AuthenticatedCredential,
   operation: string,
   peer: string,
@@ -16,7 +17,6 @@ export function logChannelRequest(
   if (key.offTheRecord) return;
   const started = performance.now();
   res.once('finish', () => {
-    const errorCode = (res.locals as { errorCode?: string }).errorCode;
     requestLog.record({
       channel: key.channel,
       credentialId: key.credentialId,
@@ -25,7 +25,7 @@ export function logChannelRequest(
       username: key.username,
       peer,
       operation,
-      outcome: res.statusCode < 400 ? 'ok' : (errorCode ?? `http_${res.statusCode}`),
+      outcome: res.statusCode < 400 ? 'ok' : (errorCodeOf(res) ?? `http_${res.statusCode}`),
       status: String(res.statusCode),
       durationMs: Math.round(performance.now() - started),
     });

@@ -1,13 +1,13 @@
 import { Injectable } from '@nestjs/common';
-import type { Request, Response } from 'express';
 import type { IServices } from 'soap';
 import { AuthenticatedCredential, Authenticator, RequestLogService, SubmissionService } from '@gatehouse/core';
-import { PeerAddressResolver, requestPeer } from '@gatehouse/platform';
+import { setErrorCode } from '@gatehouse/platform';
 import { logChannelRequest } from '../shared/channel-request-log';
 import { httpAuthFailure } from '../shared/http-auth-failure';
 import { SoapOperation } from './messaging.wsdl';
 import { soapLogin } from './soap-credentials';
 import { SOAP_FAULT_STATUS, SoapFault, toSoapFault } from './soap-fault';
+import { SoapExchange } from './soap-exchange';
 import { SoapFields } from './soap-fields';
 
 interface SendMessageResult {
@@ -21,6 +21,11 @@ interface MessageStatusResult {
   detail?: string;
   createdAt: string;
   updatedAt: string;
+}
+
+/** The answer `soap` is writing; headers set here go out with it. */
+interface SoapResponse {
+  setHeader(name: string, value: string): void;
 }
 
 /** Every refusal is a fault answered with 500, and the request log says so. */
@@ -37,7 +42,6 @@ export class MessagingSoapService {
     private readonly authenticator: Authenticator,
     private readonly submissions: SubmissionService,
     private readonly requestLog: RequestLogService,
-    private readonly peers: PeerAddressResolver,
   ) {}
 
   /** The tree the `soap` server dispatches on: service → port → operation (names from the WSDL). */
@@ -45,22 +49,19 @@ export class MessagingSoapService {
     return {
       MessagingService: {
         MessagingPort: {
-          SendMessage: (args: unknown, _callback: unknown, header: unknown, req: Request, res: Response) =>
-            this.run(res, () => this.sendMessage(SoapFields.of(args), header, req, res)),
-          GetMessageStatus: (args: unknown, _callback: unknown, header: unknown, req: Request, res: Response) =>
-            this.run(res, () => this.getMessageStatus(SoapFields.of(args), header, req, res)),
+          SendMessage: (args: unknown, _callback: unknown, header: unknown, req: unknown, res: SoapResponse) =>
+            this.run(SoapExchange.of(req), res, (exchange) => this.sendMessage(SoapFields.of(args), header, exchange)),
+          GetMessageStatus: (args: unknown, _callback: unknown, header: unknown, req: unknown, res: SoapResponse) =>
+            this.run(SoapExchange.of(req), res, (exchange) =>
+              this.getMessageStatus(SoapFields.of(args), header, exchange),
+            ),
         },
       },
     };
   }
 
-  private async sendMessage(
-    fields: SoapFields,
-    header: unknown,
-    req: Request,
-    res: Response,
-  ): Promise<SendMessageResult> {
-    const key = await this.authenticate('SendMessage', fields, header, req, res);
+  private async sendMessage(fields: SoapFields, header: unknown, exchange: SoapExchange): Promise<SendMessageResult> {
+    const key = await this.authenticate('SendMessage', fields, header, exchange);
     const body = fields.text('body');
     if (body === undefined) throw SoapFault.client('validation_failed', 'body: is required');
     const submission = await this.submissions.submit(key, {
@@ -74,10 +75,9 @@ export class MessagingSoapService {
   private async getMessageStatus(
     fields: SoapFields,
     header: unknown,
-    req: Request,
-    res: Response,
+    exchange: SoapExchange,
   ): Promise<MessageStatusResult> {
-    const key = await this.authenticate('GetMessageStatus', fields, header, req, res);
+    const key = await this.authenticate('GetMessageStatus', fields, header, exchange);
     const id = fields.text('submissionId')?.trim();
     if (!id) throw SoapFault.client('validation_failed', 'submissionId: is required');
     const s = await this.submissions.getForKey(key, id);
@@ -95,11 +95,10 @@ export class MessagingSoapService {
     operation: SoapOperation,
     fields: SoapFields,
     header: unknown,
-    req: Request,
-    res: Response,
+    exchange: SoapExchange,
   ): Promise<AuthenticatedCredential> {
     const login = soapLogin(fields, header);
-    const peer = requestPeer(this.peers, req);
+    const peer = exchange.remoteAddress;
     const logged = `soap.${operation}`;
     const result = await this.authenticator.authenticate({
       channel: 'webservice',
@@ -119,17 +118,21 @@ export class MessagingSoapService {
         headers: { 'Retry-After': String(retryAfterSeconds) },
       });
     }
-    logChannelRequest(this.requestLog, res, result.credential, logged, peer);
+    logChannelRequest(this.requestLog, exchange.response, result.credential, logged, peer);
     return result.credential;
   }
 
   /** Turns any failure into a fault, with its headers and its code for the request log. */
-  private async run<T>(res: Response, operation: () => Promise<T>): Promise<T> {
+  private async run<T>(
+    exchange: SoapExchange,
+    res: SoapResponse,
+    operation: (exchange: SoapExchange) => Promise<T>,
+  ): Promise<T> {
     try {
-      return await operation();
+      return await operation(exchange);
     } catch (err) {
       const fault = toSoapFault(err);
-      res.locals.errorCode = fault.code;
+      setErrorCode(exchange.response, fault.code);
       for (const [name, value] of Object.entries(fault.headers)) res.setHeader(name, value);
       throw fault;
     }

@@ -4,10 +4,7 @@ export const MESSAGING_NS = 'urn:gatehouse:messaging:v1';
 /** Path of the SOAP endpoint; the WSDL is served at `?wsdl`. */
 export const MESSAGING_PATH = '/ws/messaging';
 
-/**
- * The requests Express routes to MESSAGING_PATH (case-insensitive, optional trailing slash), for
- * the body parser in bootstrap: it must cover every request the SOAP route will see.
- */
+/** The requests the router sends to MESSAGING_PATH (case-insensitive, optional trailing slash). */
 export const MESSAGING_PATH_PATTERN = /^\/ws\/messaging\/?$/i;
 
 export const SOAP_OPERATIONS = ['SendMessage', 'GetMessageStatus'] as const;

@@ -1,34 +1,70 @@
-import type { Express } from 'express';
-import { IServices, Server, WSDL } from 'soap';
+import type { FastifyInstance } from 'fastify';
+import { IServerlessRequest, IServices, Server, WSDL } from 'soap';
 import type { GatehouseConfig } from '@gatehouse/config';
+import { PeerAddressResolver, requestPeer } from '@gatehouse/platform';
 import { MESSAGING_PATH, messagingWsdl } from './messaging.wsdl';
+import { SoapExchange } from './soap-exchange';
+import { sendSoapFault, toSoapFault } from './soap-fault';
 import { SoapRequestGuard } from './soap-request.guard';
 
+const METHODS = ['GET', 'HEAD', 'POST', 'PUT', 'DELETE', 'PATCH', 'OPTIONS'] as const;
+
 /**
- * Mounts the SOAP endpoint on the Express app: the guard first, then the `soap` server's own
- * route, both on the same path string so Express matches them identically. Resolves once
- * `soap` has read the WSDL and registered its route. `config` gives the address the served
- * WSDL names (GATEHOUSE_PUBLIC_URL or the listener's own).
+ * The SOAP endpoint as a Fastify route: the guard first, then `soap`'s serverless
+ * `processRequest` with the text the guard checked. `soap` never touches the socket, so the
+ * body limit, the guard and the error dialect are the same as for every other route.
  */
-export function attachSoapEndpoint(app: Express, services: IServices, config: GatehouseConfig): Promise<Server> {
+export async function mountSoapEndpoint(
+  fastify: FastifyInstance,
+  services: IServices,
+  config: GatehouseConfig,
+  peers: PeerAddressResolver,
+): Promise<void> {
   // The address in this copy only serves `soap`'s binding lookup; clients get the WSDL from the
   // guard, with the configured public address.
   const wsdl = new WSDL(messagingWsdl(`http://localhost${MESSAGING_PATH}`), '', {});
   // Message bodies and passwords are taken as sent, surrounding whitespace included. (Only the
   // `soap` client copies this option from its constructor, hence the assignment.)
   wsdl.options.preserveWhitespace = true;
-  // `soap` mounts `path + '/'`; Express treats the trailing slash as optional either way.
-  const route = `${MESSAGING_PATH}/`;
-  app.all(route, new SoapRequestGuard(wsdl, config).handle);
-  return new Promise((resolve, reject) => {
-    const server: Server = new Server(app, route, services, wsdl, {
-      path: route,
+  // No HTTP server: `soap` runs serverless, for `processRequest` below.
+  const soap = await new Promise<Server>((resolve, reject) => {
+    const server: Server = new Server(null, MESSAGING_PATH, services, wsdl, {
+      path: MESSAGING_PATH,
       services,
       suppressStack: true,
-      // One Content-Length response: some legacy SOAP stacks mishandle chunked encoding.
+      // One Content-Length answer: some legacy SOAP stacks mishandle chunked encoding.
       enableChunkedEncoding: false,
       callback: (err: unknown) =>
         err ? reject(err instanceof Error ? err : new Error('the WSDL could not be read')) : resolve(server),
     });
+  });
+  const guard = new SoapRequestGuard(wsdl, config);
+
+  fastify.route({
+    method: [...METHODS],
+    url: MESSAGING_PATH,
+    exposeHeadRoute: false,
+    handler: async (request, reply) => {
+      try {
+        const verdict = guard.inspect({
+          method: request.method,
+          query: request.query as Record<string, unknown>,
+          headers: request.headers,
+          body: request.body,
+          localPort: request.socket.localPort,
+        });
+        if (verdict.kind === 'wsdl') return await reply.type('text/xml; charset=utf-8').send(verdict.wsdl);
+        const answer = await soap.processRequest(verdict.xml, {
+          url: MESSAGING_PATH,
+          // `soap` copies the request's Content-Type onto its answer; the body is already decoded.
+          headers: { ...request.headers, 'content-type': 'text/xml; charset=utf-8' },
+          connection: new SoapExchange(requestPeer(peers, request), reply.raw),
+        } satisfies IServerlessRequest);
+        return await reply.status(answer.statusCode).headers(answer.headers).send(answer.body);
+      } catch (err) {
+        sendSoapFault(reply, toSoapFault(err));
+        return reply;
+      }
+    },
   });
 }

@@ -11,7 +11,10 @@ describe('toSoapFault', () => {
   });
 
   it('keeps the HTTP status of an HTTP-layer refusal only when asked', () => {
-    const tooLarge = { type: 'entity.too.large', limit: 1024 };
+    const tooLarge = Object.assign(new Error('Request body is too large'), {
+      code: 'FST_ERR_CTP_BODY_TOO_LARGE',
+      statusCode: 413,
+    });
     expect(toSoapFault(tooLarge, true)).toMatchObject({ code: 'payload_too_large', status: 413 });
     expect(toSoapFault(tooLarge)).toMatchObject({ code: 'payload_too_large', status: 500 });
     expect(toSoapFault(new ApiError(429, 'banned', 'later', undefined, { 'Retry-After': '9' })).headers).toEqual({

@@ -1,8 +1,7 @@
 import { Logger } from '@nestjs/common';
-import type { Response } from 'express';
 import { newId } from '@gatehouse/core';
-import { resolveError } from '@gatehouse/platform';
-import { MESSAGING_NS } from './messaging.wsdl';
+import { AnyReply, ErrorDialect, resolveError, sendReply, setErrorCode } from '@gatehouse/platform';
+import { MESSAGING_NS, MESSAGING_PATH } from './messaging.wsdl';
 
 export const SOAP_ENV_NS = 'http://schemas.xmlsoap.org/soap/envelope/';
 
@@ -126,13 +125,18 @@ export function toSoapFault(err: unknown, httpStatus = false): SoapFault {
   });
 }
 
-/** Writes a fault envelope; records the code for the request log like the other channels' filters. */
-export function sendSoapFault(res: Response, fault: SoapFault): void {
-  res.locals.errorCode = fault.code;
-  if (res.headersSent) {
-    res.end();
-    return;
-  }
-  for (const [name, value] of Object.entries(fault.headers)) res.setHeader(name, value);
-  res.status(fault.status).type('text/xml; charset=utf-8').send(fault.toEnvelope());
+/** Writes a fault envelope; records the code for the request log like the other channels' errors. */
+export function sendSoapFault(reply: AnyReply, fault: SoapFault): void {
+  setErrorCode(reply, fault.code);
+  sendReply(reply, fault.status, 'text/xml; charset=utf-8', fault.toEnvelope(), fault.headers);
 }
+
+/**
+ * Failures under the SOAP endpoint before the `soap` package runs (oversize, bad encoding, wrong
+ * method): faults with the HTTP status they carry.
+ */
+export const SOAP_FAULTS: ErrorDialect = {
+  name: 'soap',
+  matches: (path) => path === MESSAGING_PATH || path === `${MESSAGING_PATH}/`,
+  send: (reply, exception) => sendSoapFault(reply, toSoapFault(exception, true)),
+};

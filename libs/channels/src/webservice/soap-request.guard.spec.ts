@@ -1,7 +1,7 @@
-import type { Request, Response } from 'express';
 import type { WSDL } from 'soap';
 import type { GatehouseConfig } from '@gatehouse/config';
-import { MAX_DEPTH, MAX_ELEMENTS, SoapRequestGuard } from './soap-request.guard';
+import { toSoapFault } from './soap-fault';
+import { MAX_DEPTH, MAX_ELEMENTS, SoapHttpRequest, SoapRequestGuard } from './soap-request.guard';
 
 const ENV_NS = 'http://schemas.xmlsoap.org/soap/envelope/';
 const NS = 'urn:gatehouse:messaging:v1';
@@ -28,25 +28,17 @@ function setup(config: Partial<Config> = {}) {
   const xmlToObject = jest.fn(() => ({ Body: {} }));
   const guard = new SoapRequestGuard({ xmlToObject } as unknown as WSDL, { ...defaults, ...config });
 
-  const call = (req: Partial<Request>): Answer => {
-    const answer: Answer = { passed: false };
-    const res = {
-      locals: {},
-      headersSent: false,
-      setHeader: () => res,
-      status: (status: number) => ((answer.status = status), res),
-      type: () => res,
-      send: (body: string) => ((answer.body = body), res),
-    };
-    guard.handle(
-      { headers: {}, query: {}, ...req } as Request,
-      res as unknown as Response,
-      () => (answer.passed = true),
-    );
-    return answer;
+  const call = (req: Partial<SoapHttpRequest>): Answer => {
+    try {
+      const verdict = guard.inspect({ method: 'GET', headers: {}, query: {}, body: undefined, ...req });
+      return verdict.kind === 'wsdl' ? { passed: false, status: 200, body: verdict.wsdl } : { passed: true };
+    } catch (err) {
+      const fault = toSoapFault(err);
+      return { passed: false, status: fault.status, body: fault.toEnvelope() };
+    }
   };
   const post = (body: string) => call({ method: 'POST', body, headers: { 'content-type': 'text/xml' } });
-  const wsdlLocation = (req: Partial<Request> = {}) =>
+  const wsdlLocation = (req: Partial<SoapHttpRequest> = {}) =>
     /<soap:address location="([^"]*)"\/>/.exec(call({ method: 'GET', query: { wsdl: '' }, ...req }).body ?? '')?.[1];
   return { xmlToObject, post, wsdlLocation };
 }
@@ -94,27 +86,29 @@ describe('SoapRequestGuard', () => {
   });
 
   describe('the WSDL address', () => {
-    const socket = { localPort: 43210 } as Request['socket'];
+    const localPort = 43210;
 
     it('is GATEHOUSE_PUBLIC_URL when set, whatever the Host header says', () => {
       const { wsdlLocation } = setup({ publicUrl: 'https://gw.example.com/base' });
-      expect(wsdlLocation({ headers: { host: 'evil.example' }, socket })).toBe(
+      expect(wsdlLocation({ headers: { host: 'evil.example' }, localPort })).toBe(
         'https://gw.example.com/base/ws/messaging',
       );
     });
 
     it('is http://<host>:<http port> from the config otherwise, never the Host header', () => {
-      expect(setup().wsdlLocation({ headers: { host: 'evil.example:8080' }, socket })).toBe(
+      expect(setup().wsdlLocation({ headers: { host: 'evil.example:8080' }, localPort })).toBe(
         'http://127.0.0.1:8080/ws/messaging',
       );
-      expect(setup({ host: '::1' }).wsdlLocation({ headers: { host: 'evil.example' }, socket })).toBe(
+      expect(setup({ host: '::1' }).wsdlLocation({ headers: { host: 'evil.example' }, localPort })).toBe(
         'http://[::1]:8080/ws/messaging',
       );
     });
 
     it('names the port the server accepted the connection on when configured with port 0', () => {
       const { wsdlLocation } = setup({ http: { ...defaults.http, port: 0 } });
-      expect(wsdlLocation({ headers: { host: 'evil.example:1' }, socket })).toBe('http://127.0.0.1:43210/ws/messaging');
+      expect(wsdlLocation({ headers: { host: 'evil.example:1' }, localPort })).toBe(
+        'http://127.0.0.1:43210/ws/messaging',
+      );
     });
   });
 });

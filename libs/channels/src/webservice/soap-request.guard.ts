@@ -1,8 +1,8 @@
-import type { NextFunction, Request, Response } from 'express';
+import type { IncomingHttpHeaders } from 'node:http';
 import type { WSDL } from 'soap';
 import type { GatehouseConfig } from '@gatehouse/config';
 import { MESSAGING_PATH, SOAP_OPERATIONS, SoapOperation, messagingWsdl, soapActionOf } from './messaging.wsdl';
-import { SOAP_ENV_NS, SoapFault, sendSoapFault, toSoapFault } from './soap-fault';
+import { SOAP_ENV_NS, SoapFault } from './soap-fault';
 import { isRecord } from './soap-fields';
 import { MalformedXml, StartTag, XmlLimitExceeded, localName, prefixOf, startTags } from './xml-start-tags';
 
@@ -33,13 +33,27 @@ const UNDERSTOOD_HEADERS = new Set(['Security']);
 
 const invalid = (code: string, message: string): SoapFault => SoapFault.client(code, message);
 
+/** What the guard needs of an HTTP request, whatever server carried it. */
+export interface SoapHttpRequest {
+  method: string;
+  query: Record<string, unknown>;
+  headers: IncomingHttpHeaders;
+  /** The body as the body parser left it: text for XML media types. */
+  body: unknown;
+  /** The port the server accepted the connection on (the default WSDL address when port 0 is configured). */
+  localPort?: number;
+}
+
+/** The WSDL to serve, or a SOAP call that may go on to the `soap` package (its text is `xml`). */
+export type SoapVerdict = { kind: 'wsdl'; wsdl: string } | { kind: 'call'; xml: string; operation: SoapOperation };
+
 /**
  * Everything between the body parser and the `soap` package: serves the WSDL, refuses what is
- * not a plain SOAP 1.1 request of this service — before `soap` parses anything — and leaves the
- * parsed text in `req.body` for it. `soap` answers malformed or unexpected documents with stack
- * text or SOAP 1.2 faults, and its parser has costs and side effects an attacker can reach
- * (id/href multiRefs are quadratic and an `id="__proto__"` pollutes Object.prototype), so only
- * documents that pass here, and that its own parser has already read once, reach it.
+ * not a plain SOAP 1.1 request of this service — before `soap` parses anything — and hands on
+ * the text for it. `soap` answers malformed or unexpected documents with stack text or SOAP 1.2
+ * faults, and its parser has costs and side effects an attacker can reach (id/href multiRefs
+ * are quadratic and an `id="__proto__"` pollutes Object.prototype), so only documents that pass
+ * here, and that its own parser has already read once, reach it. Refusals throw a SoapFault.
  */
 export class SoapRequestGuard {
   constructor(
@@ -47,21 +61,16 @@ export class SoapRequestGuard {
     private readonly config: Pick<GatehouseConfig, 'publicUrl' | 'host' | 'http'>,
   ) {}
 
-  readonly handle = (req: Request, res: Response, next: NextFunction): void => {
-    try {
-      if (req.method === 'GET' || req.method === 'HEAD') return this.serveWsdl(req, res);
-      if (req.method !== 'POST') throw methodNotAllowed();
-      this.check(req);
-      next();
-    } catch (err) {
-      sendSoapFault(res, toSoapFault(err));
-    }
-  };
+  inspect(req: SoapHttpRequest): SoapVerdict {
+    if (req.method === 'GET' || req.method === 'HEAD') return { kind: 'wsdl', wsdl: this.wsdlFor(req) };
+    if (req.method !== 'POST') throw methodNotAllowed();
+    const operation = this.check(req);
+    return { kind: 'call', xml: req.body as string, operation };
+  }
 
-  private serveWsdl(req: Request, res: Response): void {
+  private wsdlFor(req: SoapHttpRequest): string {
     if (!Object.keys(req.query).some((name) => name.toLowerCase() === 'wsdl')) throw methodNotAllowed();
-    const location = `${this.publicUrl(req)}${MESSAGING_PATH}`;
-    res.status(200).type('text/xml; charset=utf-8').send(messagingWsdl(location));
+    return messagingWsdl(`${this.publicUrl(req)}${MESSAGING_PATH}`);
   }
 
   /**
@@ -69,16 +78,15 @@ export class SoapRequestGuard {
    * Host header, which the client controls (a cached or relayed WSDL would send logins there).
    * With port 0 (a free port picked at listen) the port is the one this socket was accepted on.
    */
-  private publicUrl(req: Request): string {
+  private publicUrl(req: SoapHttpRequest): string {
     const { publicUrl, host, http } = this.config;
     if (publicUrl) return publicUrl;
-    const port = http.port === 0 ? (req.socket.localPort ?? 0) : http.port;
+    const port = http.port === 0 ? (req.localPort ?? 0) : http.port;
     return `http://${host.includes(':') ? `[${host}]` : host}:${port}`;
   }
 
-  private check(req: Request): void {
+  private check(req: SoapHttpRequest): SoapOperation {
     const body: unknown = req.body;
-    if (body === undefined) throw new Error('the SOAP route has no body parser (see bootstrap)');
     checkMediaType(req.headers['content-type']);
     if (typeof body !== 'string' || body.trim() === '') throw invalid('empty_request', 'the request body is empty');
     // One linear regex pass, bounded by the body limit (~1 ms for 1 MiB of tags).
@@ -105,8 +113,7 @@ export class SoapRequestGuard {
       );
     }
     checkSoapAction(req.headers.soapaction, operation);
-    // `soap` copies the request's Content-Type onto its response; the body is already decoded.
-    req.headers['content-type'] = 'text/xml; charset=utf-8';
+    return operation;
   }
 }
 

@@ -24,7 +24,7 @@ export class CredentialEntity {
   @Column({ type: 'varchar', length: 64 })
   username!: string;
 
-  @Column({ type: 'boolean', width: 1 })
+  @Column({ type: 'boolean' })
   enabled!: boolean;
 
   @TimestampColumn({ name: 'expires_at', nullable: true })
@@ -39,7 +39,7 @@ export class CredentialEntity {
   @Column({ name: 'postback_salt', type: 'varchar', length: 64 })
   postbackSalt!: string;
 
-  @Column({ name: 'off_the_record', type: 'boolean', width: 1 })
+  @Column({ name: 'off_the_record', type: 'boolean' })
   offTheRecord!: boolean;
 
   @Column({ type: 'varchar', length: 16 })

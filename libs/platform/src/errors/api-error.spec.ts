@@ -49,16 +49,20 @@ describe('resolveError', () => {
     expect(resolved.body.error.code).toBe('rate_limited');
   });
 
-  it('maps body-parser errors to 400/413/415 naming the body', () => {
-    expect(resolveError({ type: 'entity.parse.failed' }, 'id')).toMatchObject({
-      status: 400,
-      body: { error: { code: 'invalid_json', details: { field: 'body' } } },
-    });
-    expect(resolveError({ type: 'entity.too.large', limit: 1024 }, 'id')).toMatchObject({
+  it("maps Fastify's errors before the route to 400/413/415 without passing their messages on", () => {
+    const fst = (code: string, statusCode: number) =>
+      Object.assign(new Error(`echo: ${code} text/evil`), { code, statusCode });
+    expect(resolveError(fst('FST_ERR_CTP_BODY_TOO_LARGE', 413), 'id')).toMatchObject({
       status: 413,
-      body: { error: { code: 'payload_too_large', details: { field: 'body', limit: 1024 } } },
+      body: { error: { code: 'payload_too_large', details: { field: 'body' } } },
     });
-    expect(resolveError({ type: 'charset.unsupported' }, 'id').status).toBe(415);
+    expect(resolveError(fst('FST_ERR_CTP_INVALID_MEDIA_TYPE', 415), 'id').status).toBe(415);
+    expect(resolveError(fst('FST_CP_ERR_INVALID_CONTENT_ENCODING', 415), 'id').status).toBe(415);
+    const other = resolveError(fst('FST_ERR_SOMETHING_NEW', 431), 'id');
+    expect(other).toMatchObject({ status: 431, internal: false });
+    expect(JSON.stringify(other)).not.toContain('text/evil');
+    // a framework error that is not the client's stays an opaque 500
+    expect(resolveError(fst('FST_ERR_SOMETHING_BROKE', 500), 'id').status).toBe(500);
   });
 
   it('maps Nest 4xx HttpExceptions to generic codes', () => {

@@ -83,8 +83,8 @@ export function resolveError(err: unknown, errorId: string): ResolvedError {
       internal: false,
     };
   }
-  const bodyParserError = fromBodyParser(err);
-  if (bodyParserError) return bodyParserError;
+  const frameworkError = fromFramework(err);
+  if (frameworkError) return frameworkError;
   if (err instanceof HttpException && err.getStatus() < 500) {
     const status = err.getStatus();
     const response = err.getResponse();
@@ -92,7 +92,7 @@ export function resolveError(err: unknown, errorId: string): ResolvedError {
       typeof response === 'object' && response !== null && 'message' in response
         ? String(response.message)
         : err.message;
-    // Express's "Cannot GET /path?query" would echo query strings, which may hold a password.
+    // "Cannot GET /path?query" would echo query strings, which may hold a password.
     const message = raw.replace(/^(Cannot \w+ [^?\s]*)\?\S*/, '$1');
     return {
       status,
@@ -109,35 +109,47 @@ export function resolveError(err: unknown, errorId: string): ResolvedError {
   };
 }
 
-/** Errors of body-parser / raw-body, recognised by their documented `type`. */
-function fromBodyParser(err: unknown): ResolvedError | null {
-  if (typeof err !== 'object' || err === null || !('type' in err)) return null;
-  const e = err as { type: string; limit?: number; status?: number };
+/**
+ * Errors Fastify and its plugins raise before a route runs (body limit, content type, bad
+ * encoding), recognised by their documented codes. Their own messages are not passed on: some
+ * echo request headers.
+ */
+function fromFramework(err: unknown): ResolvedError | null {
+  if (typeof err !== 'object' || err === null || !('code' in err)) return null;
+  const e = err as { code: unknown; statusCode?: unknown };
+  if (typeof e.code !== 'string') return null;
   const make = (status: number, code: string, message: string, details?: Record<string, unknown>): ResolvedError => ({
     status,
     body: { error: { code, message, ...(details ? { details } : {}) } },
     headers: {},
     internal: false,
   });
-  switch (e.type) {
-    case 'entity.parse.failed':
-      return make(400, 'invalid_json', 'request body is not valid JSON (an object or array is expected)', {
-        field: 'body',
-      });
-    case 'entity.too.large':
-      return make(413, 'payload_too_large', `request body exceeds ${e.limit ?? 'the'} bytes`, {
-        field: 'body',
-        limit: e.limit,
-      });
-    case 'parameters.too.many':
-      return make(413, 'payload_too_large', 'too many form fields', { field: 'body' });
-    case 'encoding.unsupported':
-    case 'charset.unsupported':
-      return make(415, 'unsupported_media_type', 'unsupported content encoding or charset');
-    case 'request.aborted':
-    case 'request.size.invalid':
+  switch (e.code) {
+    case 'FST_ERR_CTP_BODY_TOO_LARGE':
+      return make(413, 'payload_too_large', 'request body is too large', { field: 'body' });
+    case 'FST_ERR_CTP_INVALID_MEDIA_TYPE':
+    case 'FST_ERR_CTP_INVALID_CONTENT_TYPE':
+      return make(415, 'unsupported_media_type', 'unsupported Content-Type');
+    case 'FST_ERR_CTP_INVALID_CONTENT_LENGTH':
+    case 'FST_ERR_CTP_INSTANCE_ALREADY_STARTED':
       return make(400, 'bad_request', 'request body was incomplete');
+    case 'FST_CP_ERR_INVALID_CONTENT_ENCODING':
+      return make(415, 'unsupported_media_type', 'unsupported Content-Encoding');
+    case 'FST_CP_ERR_INVALID_CONTENT':
+    case 'Z_DATA_ERROR':
+    case 'Z_BUF_ERROR':
+    case 'ERR__ERROR_FORMAT_PADDING_1':
+      return make(400, 'bad_request', 'request body is not validly compressed');
+    case 'FST_ERR_BAD_URL':
+    case 'FST_ERR_ASYNC_CONSTRAINT':
+      return make(400, 'bad_request', 'malformed request');
     default:
-      return null;
+      break;
   }
+  // Any other framework error that says it is the client's: its status, a generic message.
+  const status = typeof e.statusCode === 'number' ? e.statusCode : 0;
+  if (e.code.startsWith('FST_') && status >= 400 && status < 500) {
+    return make(status, GENERIC_CODES[status] ?? 'bad_request', 'the request was refused');
+  }
+  return null;
 }

@@ -1,35 +1,35 @@
 import { ArgumentsHost, Catch, ExceptionFilter, Logger } from '@nestjs/common';
-import type { Response } from 'express';
 import { newId } from '@gatehouse/core';
+import { AnyReply, AnyRequest, pathOf, sendReply, setErrorCode } from '../http/http-reply';
 import { resolveError } from './api-error';
+import { ErrorDialects } from './error-dialects';
 
 /**
  * One global filter. Known errors keep their code and message; anything else is logged once
- * with an error id and answered as a generic 500 — never a stack trace, never a secret.
- * Channels with their own dialect (HTTP text, SOAP) catch their errors before they get here.
+ * with an error id and answered as a generic 500 — never a stack trace, never a secret. Paths
+ * with a dialect of their own (HTTP text, SOAP) are answered in it.
  */
 @Catch()
 export class ApiExceptionFilter implements ExceptionFilter {
   private readonly logger = new Logger('ApiExceptionFilter');
 
+  constructor(private readonly dialects: ErrorDialects) {}
+
   catch(exception: unknown, host: ArgumentsHost): void {
-    const res = host.switchToHttp().getResponse<Response>();
-    sendError(res, exception, this.logger);
+    const http = host.switchToHttp();
+    const reply = http.getResponse<AnyReply>();
+    const dialect = this.dialects.forPath(pathOf(http.getRequest<AnyRequest>().url));
+    if (dialect) dialect.send(reply, exception);
+    else sendError(reply, exception, this.logger);
   }
 }
 
-export function sendError(res: Response, exception: unknown, logger: Logger): void {
+/** The JSON error shape: `{"error": {"code", "message", "details"}}`. */
+export function sendError(reply: AnyReply, exception: unknown, logger: Logger): void {
   const errorId = newId();
   const resolved = resolveError(exception, errorId);
-  if (resolved.internal) {
-    logger.error({ errorId, err: exception }, 'unhandled error');
-  }
-  if (res.headersSent) {
-    res.end();
-    return;
-  }
-  // Channels log their requests on 'finish' and want the outcome code, not only the status.
-  res.locals.errorCode = resolved.body.error.code;
-  for (const [name, value] of Object.entries(resolved.headers)) res.setHeader(name, value);
-  res.status(resolved.status).json(resolved.body);
+  if (resolved.internal) logger.error({ errorId, err: exception }, 'unhandled error');
+  // Channels log their requests when the answer is finished and want the code, not only the status.
+  setErrorCode(reply, resolved.body.error.code);
+  sendReply(reply, resolved.status, 'application/json; charset=utf-8', JSON.stringify(resolved.body), resolved.headers);
 }

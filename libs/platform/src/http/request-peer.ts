@@ -1,6 +1,7 @@
-import type { Request } from 'express';
+import type { AnyRequest } from './http-reply';
 import { PeerAddressResolver } from './peer-address';
 
-export function requestPeer(resolver: PeerAddressResolver, req: Request): string {
-  return resolver.resolve(req.socket.remoteAddress, req.headers['x-forwarded-for']);
+/** The client's address for a request, Fastify's or Node's (see PeerAddressResolver). */
+export function requestPeer(resolver: PeerAddressResolver, req: AnyRequest): string {
+  return resolver.resolve(req.socket?.remoteAddress, req.headers['x-forwarded-for']);
 }

@@ -1,4 +1,5 @@
-import type { NextFunction, Request, RequestHandler, Response } from 'express';
+import type { FastifyInstance } from 'fastify';
+import { pathOf } from './http-reply';
 
 /**
  * The OpenAPI UI's policy: its own scripts only (no inline script, no CDN), the inline styles
@@ -17,22 +18,22 @@ export const DOCS_CONTENT_SECURITY_POLICY = [
 ].join('; ');
 
 /**
- * Headers by path, set before any handler runs so error answers carry them too:
+ * Headers by path, set when the request arrives so every answer carries them, errors and 404s
+ * included:
  * - every admin API response `Cache-Control: no-store` (create and rotate responses hold
  *   secrets; no proxy or browser cache may keep any of them);
  * - `/docs` a Content-Security-Policy and `X-Frame-Options: DENY`.
- * Paths compare case-insensitively, as the router matches them.
  */
-export function securityHeaders(): RequestHandler {
-  return (req: Request, res: Response, next: NextFunction) => {
-    const path = req.path.toLowerCase();
+export function installSecurityHeaders(fastify: FastifyInstance): void {
+  fastify.addHook('onRequest', (req, reply, done) => {
+    const path = pathOf(req.url);
     if (path.startsWith('/admin/')) {
-      res.setHeader('Cache-Control', 'no-store');
+      reply.header('Cache-Control', 'no-store');
     } else if (path === '/docs' || path.startsWith('/docs/') || path.startsWith('/docs-')) {
-      res.setHeader('Content-Security-Policy', DOCS_CONTENT_SECURITY_POLICY);
-      res.setHeader('X-Frame-Options', 'DENY');
-      res.setHeader('X-Content-Type-Options', 'nosniff');
+      reply.header('Content-Security-Policy', DOCS_CONTENT_SECURITY_POLICY);
+      reply.header('X-Frame-Options', 'DENY');
+      reply.header('X-Content-Type-Options', 'nosniff');
     }
-    next();
-  };
+    done();
+  });
 }

@@ -1,6 +1,6 @@
 import { Controller, Get, HttpCode, Inject, Res } from '@nestjs/common';
 import { ApiOkResponse, ApiOperation, ApiServiceUnavailableResponse, ApiTags } from '@nestjs/swagger';
-import type { Response } from 'express';
+import type { FastifyReply } from 'fastify';
 import { DataSource } from 'typeorm';
 
 @ApiTags('ops')
@@ -13,7 +13,7 @@ export class HealthController {
   @ApiOperation({ summary: 'Liveness and database readiness' })
   @ApiOkResponse({ description: '`{"status":"ok","database":"ok"}`' })
   @ApiServiceUnavailableResponse({ description: 'The database does not answer' })
-  async health(@Res({ passthrough: true }) res: Response): Promise<{ status: string; database: string }> {
+  async health(@Res({ passthrough: true }) res: FastifyReply): Promise<{ status: string; database: string }> {
     try {
       await this.dataSource.query('SELECT 1');
       return { status: 'ok', database: 'ok' };

@@ -1,0 +1,190 @@
+import compress from '@fastify/compress';
+import formbody from '@fastify/formbody';
+import type { FastifyInstance, FastifyRequest } from 'fastify';
+import { parse as parseQueryString } from 'fast-querystring';
+import { TextDecoder } from 'node:util';
+import { ApiError } from '../errors/api-error';
+import { pathOf } from './http-reply';
+
+/** What a body may be on a route: JSON, a form, XML, or raw bytes (any media type). */
+export type BodyKind = 'json' | 'form' | 'xml' | 'raw';
+
+export interface BodyRoute {
+  /** Matched against the lower-cased path without its query. */
+  path: RegExp;
+  accepts: BodyKind[];
+}
+
+/** Deeper than any document of this API; validators walk bodies recursively and would overflow the stack. */
+export const MAX_JSON_DEPTH = 32;
+/** Form fields per request; legacy clients send a handful. */
+export const MAX_FORM_FIELDS = 100;
+
+const JSON_TYPES = ['application/json', /^application\/[\w.+-]+\+json$/] as const;
+const XML_TYPES = ['text/xml', 'application/xml', 'application/soap+xml'];
+
+/**
+ * Body parsing on Fastify, per route: each API gets its media types and one limit, and every
+ * failure (bad JSON, oversize, wrong type, bad encoding) is an error the exception filter
+ * words in the API's own dialect. A body whose media type the route does not take is refused
+ * with 415 before it is read.
+ *
+ * - JSON: `JSON.parse`, then nesting and keys are checked before anything else walks it.
+ * - forms: `@fastify/formbody`, flat fields, at most MAX_FORM_FIELDS.
+ * - XML: text in the declared charset (the SOAP guard checks exactly what `soap` will parse).
+ * - anything else: the raw bytes (avatars).
+ * - `Content-Encoding: gzip/deflate/br`: `@fastify/compress` inflates, and the limit counts
+ *   inflated bytes.
+ */
+export async function installBodyParsing(fastify: FastifyInstance, routes: BodyRoute[]): Promise<void> {
+  await fastify.register(compress, {
+    global: true,
+    globalCompression: false, // answers are small; compressing them costs more than it saves
+    requestEncodings: ['gzip', 'deflate', 'br'],
+  });
+  fastify.removeAllContentTypeParsers();
+
+  for (const type of JSON_TYPES) {
+    fastify.addContentTypeParser(type, { parseAs: 'buffer' }, (req, body: Buffer, done) => {
+      if (acceptsOf(routes, req).includes('raw')) return done(null, body);
+      try {
+        done(null, parseJson(body));
+      } catch (err) {
+        done(err as Error);
+      }
+    });
+  }
+  await fastify.register(formbody, { parser: parseForm });
+  fastify.addContentTypeParser(XML_TYPES, { parseAs: 'buffer' }, (req, body: Buffer, done) => {
+    try {
+      done(null, decodeText(body, req.headers['content-type']));
+    } catch (err) {
+      done(err as Error);
+    }
+  });
+  fastify.addContentTypeParser('*', { parseAs: 'buffer' }, (_req, body: Buffer, done) => done(null, body));
+
+  // The media type is checked before the body is read: a route never parses what it does not take.
+  fastify.addHook('preParsing', (req, _reply, payload, done) => {
+    const type = req.headers['content-type'];
+    const hasBody =
+      type !== undefined || req.headers['content-length'] !== undefined || req.headers['transfer-encoding'];
+    if (!hasBody || req.headers['content-length'] === '0') return done(null, payload);
+    const accepts = acceptsOf(routes, req);
+    if (accepts.length === 0 || accepts.includes('raw')) return done(null, payload);
+    const kind = kindOf(type);
+    if (kind && accepts.includes(kind)) return done(null, payload);
+    done(
+      new ApiError(415, 'unsupported_media_type', `send the body as ${accepts.map(describe).join(' or ')}`, {
+        field: 'Content-Type',
+      }),
+      payload,
+    );
+  });
+}
+
+function acceptsOf(routes: BodyRoute[], req: FastifyRequest): BodyKind[] {
+  const path = pathOf(req.url);
+  return routes.find((r) => r.path.test(path))?.accepts ?? [];
+}
+
+function kindOf(contentType: string | undefined): BodyKind | null {
+  const type = contentType?.split(';')[0].trim().toLowerCase();
+  if (!type) return null;
+  if (type === 'application/json' || /^application\/[\w.+-]+\+json$/.test(type)) return 'json';
+  if (type === 'application/x-www-form-urlencoded') return 'form';
+  if (XML_TYPES.includes(type)) return 'xml';
+  return null;
+}
+
+function describe(kind: BodyKind): string {
+  switch (kind) {
+    case 'json':
+      return 'application/json';
+    case 'form':
+      return 'application/x-www-form-urlencoded';
+    case 'xml':
+      return 'text/xml';
+    case 'raw':
+      return 'bytes';
+  }
+}
+
+/** A JSON object or array (an empty body reads as `{}`), its nesting and keys checked. */
+export function parseJson(body: Buffer): unknown {
+  if (body.length === 0) return {};
+  let value: unknown;
+  try {
+    value = JSON.parse(body.toString('utf8'));
+  } catch {
+    value = undefined;
+  }
+  if (typeof value !== 'object' || value === null) {
+    throw new ApiError(400, 'invalid_json', 'request body is not valid JSON (an object or array is expected)', {
+      field: 'body',
+    });
+  }
+  const problem = inspectJson(value);
+  if (problem) throw problem;
+  return value;
+}
+
+/**
+ * `__proto__`, `constructor` and `prototype` are never fields of this API; class-transformer
+ * would skip them silently instead of refusing them like any other unknown field.
+ */
+const FORBIDDEN_KEYS = new Set(['__proto__', 'constructor', 'prototype']);
+
+/** A parsed body's nesting and keys, checked before anything else walks it; null when fine. */
+export function inspectJson(body: unknown): ApiError | null {
+  const found = walk(body, '', 1);
+  if (!found) return null;
+  if (found.kind === 'depth') {
+    const field = found.path || 'body';
+    return new ApiError(400, 'validation_failed', `${field}: nested deeper than ${MAX_JSON_DEPTH} levels`, {
+      field,
+      maxDepth: MAX_JSON_DEPTH,
+    });
+  }
+  return new ApiError(400, 'validation_failed', `${found.path}: property should not exist`, {
+    fields: { [found.path]: ['property should not exist'] },
+  });
+}
+
+function walk(value: unknown, path: string, depth: number): { kind: 'depth' | 'key'; path: string } | null {
+  if (typeof value !== 'object' || value === null) return null;
+  if (depth > MAX_JSON_DEPTH) return { kind: 'depth', path };
+  for (const key of Object.keys(value)) {
+    const here = path ? `${path}.${key}` : key;
+    if (FORBIDDEN_KEYS.has(key)) return { kind: 'key', path: here };
+    const found = walk((value as Record<string, unknown>)[key], here, depth + 1);
+    if (found) return found;
+  }
+  return null;
+}
+
+/** `application/x-www-form-urlencoded`, flat fields only (a repeated field becomes a list). */
+function parseForm(text: string): Record<string, unknown> {
+  let fields = 0;
+  for (let i = text.indexOf('&'); i !== -1 && fields < MAX_FORM_FIELDS; i = text.indexOf('&', i + 1)) fields++;
+  if (fields >= MAX_FORM_FIELDS) {
+    throw new ApiError(413, 'payload_too_large', 'too many form fields', { field: 'body', limit: MAX_FORM_FIELDS });
+  }
+  const parsed = parseQueryString(text) as Record<string, unknown>;
+  // fast-querystring builds a null-prototype object; the channel code reads it as a plain one.
+  return { ...parsed };
+}
+
+/** Text in the charset the Content-Type declares (UTF-8 when it declares none). */
+export function decodeText(body: Buffer, contentType: string | undefined): string {
+  const charset = /;\s*charset\s*=\s*"?([\w.:-]+)"?/i.exec(contentType ?? '')?.[1] ?? 'utf-8';
+  let decoder: TextDecoder;
+  try {
+    decoder = new TextDecoder(charset.toLowerCase());
+  } catch {
+    throw new ApiError(415, 'unsupported_media_type', `unsupported charset "${charset.slice(0, 40)}"`, {
+      field: 'Content-Type',
+    });
+  }
+  return decoder.decode(body);
+}
