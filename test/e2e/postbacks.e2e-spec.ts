@@ -1,8 +1,10 @@
+import { randomBytes } from 'node:crypto';
 import * as dns from 'node:dns';
 import * as http from 'node:http';
 import type { AddressInfo } from 'node:net';
 import * as os from 'node:os';
-import { DataSource } from 'typeorm';
+import { createConnection } from 'mysql2/promise';
+import { DataSource, FindManyOptions, ObjectLiteral, Repository } from 'typeorm';
 import {
   POSTBACK_REPOSITORY,
   PostbackOutbox,
@@ -13,7 +15,7 @@ import {
   parseIp,
 } from '@gatehouse/core';
 import { isPrivateTarget } from '@gatehouse/core/credentials/postback-url';
-import { USER_AGENT, verifyPostbackSignature } from '@gatehouse/postbacks';
+import { MAX_IN_FLIGHT, PostbackDispatcher, USER_AGENT, verifyPostbackSignature } from '@gatehouse/postbacks';
 import { TestApp, startTestApp, unique } from '../support/test-app';
 import { IssuedCredential, createCredential, createMaster } from '../support/factories';
 
@@ -22,11 +24,21 @@ import { IssuedCredential, createCredential, createMaster } from '../support/fac
  * backoff, a restart in the middle, the lease of a node that died, and the private-address
  * guard at delivery time.
  *
- * On a shared MySQL/MariaDB database other test apps' dispatchers may claim these rows too, so
- * every receiver listens on its own port under its own random path (stray deliveries from
- * earlier runs never count), tests only look at rows they created, and rows left pending are
- * closed at the end.
+ * Every assertion here is about what happens to an outbox row (attempts, last result, the next
+ * attempt's time, the lease), so the suite owns its outbox. With DATABASE_URL on MySQL/MariaDB
+ * all suites used to share one database, and every app of the other jest worker runs a
+ * dispatcher with the default settings: it claimed these due rows, recorded `private_address`
+ * for the 127.0.0.1 receivers (an attempt no receiver saw) and put them back 4–6 s ahead, 8–12 s
+ * after two such attempts. That made this suite flaky there, the restart most of all: its row is
+ * due and unowned while the second process boots, and the second process then missed its
+ * deadline. So on MySQL the suite runs on a database of its own, created here and dropped at the
+ * end; on SQLite every app has its own file anyway. The suite's apps still share that database
+ * with each other, so rows left pending are closed before an app stops, and every receiver
+ * listens under its own random path.
  */
+
+/** DATABASE_URL for this suite's apps: its own database on MySQL/MariaDB, unset on SQLite. */
+let ownDatabase: Record<string, string> = {};
 
 /** Short delays keep retries fast; private targets are allowed so 127.0.0.1 receivers work. */
 const FAST = {
@@ -35,6 +47,50 @@ const FAST = {
   GATEHOUSE_POSTBACK_POLL_MS: '50',
   GATEHOUSE_POSTBACK_TIMEOUT_MS: '2000',
 };
+
+/** Env for an app of this suite. */
+function appEnv(settings: Record<string, string> = FAST): Record<string, string> {
+  return { ...settings, ...ownDatabase };
+}
+
+/**
+ * A fresh database next to DATABASE_URL's, with the same default character set and collation,
+ * or null on SQLite. The first app migrates it, as in production.
+ */
+async function createOwnDatabase(): Promise<{ url: string; drop(): Promise<void> } | null> {
+  const shared = process.env.DATABASE_URL;
+  if (!shared || shared.startsWith('sqlite:')) return null;
+  const serverUrl = shared.replace(/^mariadb:/, 'mysql:');
+  const url = new URL(serverUrl);
+  const base = decodeURIComponent(url.pathname.slice(1)).replace(/\W/g, '_').slice(0, 40) || 'gatehouse';
+  const name = `${base}_postbacks_${randomBytes(4).toString('hex')}`;
+  const conn = await createConnection({ uri: serverUrl });
+  try {
+    const [rows] = await conn.query(
+      'SELECT DEFAULT_CHARACTER_SET_NAME AS cs, DEFAULT_COLLATION_NAME AS co FROM information_schema.SCHEMATA ' +
+        'WHERE SCHEMA_NAME = DATABASE()',
+    );
+    const found = (rows as { cs: string | null; co: string | null }[])[0];
+    const cs = found?.cs ?? 'utf8mb4';
+    const co = found?.co ?? 'utf8mb4_general_ci';
+    if (!/^\w+$/.test(cs) || !/^\w+$/.test(co)) throw new Error(`unexpected charset ${cs} / ${co}`);
+    await conn.query(`CREATE DATABASE \`${name}\` CHARACTER SET ${cs} COLLATE ${co}`);
+  } finally {
+    await conn.end();
+  }
+  url.pathname = `/${name}`;
+  return {
+    url: url.toString(),
+    drop: async () => {
+      const c = await createConnection({ uri: serverUrl });
+      try {
+        await c.query(`DROP DATABASE IF EXISTS \`${name}\``);
+      } finally {
+        await c.end();
+      }
+    },
+  };
+}
 
 interface Hit {
   headers: http.IncomingHttpHeaders;
@@ -89,15 +145,27 @@ async function deadUrl(): Promise<string> {
   return r.url;
 }
 
-/** Polls until `probe` returns something truthy; fails with `what` (and the last value) after `timeoutMs`. */
-async function waitFor<T>(what: string, probe: () => Promise<T | null | undefined | false>, timeoutMs = 10_000) {
+/**
+ * Polls until `probe` returns something truthy; fails with `what` after `timeoutMs`, showing
+ * `seen()` (what the last probe looked at), or else the probe's last value.
+ *
+ * The default deadline is for background work that, on an idle machine, takes one poll (50 ms)
+ * or a few short backoff steps (≤ 1 s in all): 10 s leaves room for two jest workers on two busy
+ * cores. It only holds because nothing outside the suite touches its rows (see above).
+ */
+async function waitFor<T>(
+  what: string,
+  probe: () => Promise<T | null | undefined | false>,
+  timeoutMs = 10_000,
+  seen?: () => unknown,
+) {
   const deadline = Date.now() + timeoutMs;
-  let last: unknown;
   for (;;) {
     const value = await probe();
     if (value) return value;
-    last = value;
-    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what} (last: ${JSON.stringify(last)})`);
+    if (Date.now() > deadline) {
+      throw new Error(`timed out waiting for ${what} (last: ${JSON.stringify(seen ? seen() : value)})`);
+    }
     await new Promise((resolve) => setTimeout(resolve, 25));
   }
 }
@@ -128,13 +196,15 @@ function waitForPostback(
   ready: (p: PostbackRow) => boolean,
   timeoutMs?: number,
 ): Promise<PostbackRow> {
+  let row: PostbackRow | undefined;
   return waitFor(
     `${event} of ${submissionId}`,
     async () => {
-      const row = (await postbacksOf(t, submissionId)).find((p) => p.event === event);
+      row = (await postbacksOf(t, submissionId)).find((p) => p.event === event);
       return row && ready(row) ? row : null;
     },
     timeoutMs,
+    () => row ?? 'no such postback',
   );
 }
 
@@ -154,7 +224,7 @@ async function submit(t: TestApp, key: IssuedCredential, body = 'hi'): Promise<s
 
 /**
  * Fails what this app's submissions left pending (a receiver that is down, a refused target, a
- * test that failed), so no dispatcher on a shared database keeps retrying them for a day.
+ * test that failed), so the suite's next app on the same database does not retry them.
  */
 async function closePending(t: TestApp, submissionIds = submitted.get(t) ?? []): Promise<void> {
   const repo = t.app.get<PostbackRepository>(POSTBACK_REPOSITORY);
@@ -178,8 +248,17 @@ describe('postbacks', () => {
     receivers.push(r);
     return r;
   };
+  let dropOwnDatabase: (() => Promise<void>) | null = null;
+  beforeAll(async () => {
+    const own = await createOwnDatabase();
+    if (own) {
+      ownDatabase = { DATABASE_URL: own.url };
+      dropOwnDatabase = own.drop;
+    }
+  });
   afterAll(async () => {
     await Promise.all(receivers.map((r) => r.close()));
+    await dropOwnDatabase?.();
   });
 
   describe('delivery to a local receiver', () => {
@@ -187,7 +266,7 @@ describe('postbacks', () => {
     let accountId: string;
 
     beforeAll(async () => {
-      t = await startTestApp(FAST);
+      t = await startTestApp(appEnv());
       accountId = (await createMaster(t)).id;
     });
     afterAll(async () => {
@@ -352,12 +431,82 @@ describe('postbacks', () => {
       expect(rx.hits[0].at).toBeGreaterThanOrEqual(leaseEnd);
       expectSigned(rx.hits[0], key.body.postbackSigningSecret as string);
     });
+
+    it('a node claiming from a stale read does not take a row another node attempted and rescheduled meanwhile', async () => {
+      const key = await createCredential(t, accountId, { channel: 'rest' });
+      const submissionId = await submit(t, key);
+      const { submission } = await t.app.get(SubmissionService).get({ type: 'root' }, submissionId);
+      const repo = t.app.get<PostbackRepository>(POSTBACK_REPOSITORY);
+      // This test is the claiming node: the app's own dispatcher pauses meanwhile.
+      const dispatcher = t.app.get(PostbackDispatcher);
+      await dispatcher.stop();
+      const id = newId();
+      try {
+        await repo.insert({
+          id,
+          submissionId,
+          credentialId: key.id,
+          accountId,
+          tenantId: submission.tenantId,
+          event: 'submission.accepted',
+          url: 'http://127.0.0.1:9/never',
+          payload: JSON.stringify({ id, type: 'submission.accepted', data: { id: submissionId } }),
+          status: 'pending',
+          attempts: 0,
+          nextAttemptAt: new Date(),
+          lastAttemptAt: null,
+          lastResult: null,
+          deliveredAt: null,
+          createdAt: new Date(),
+        });
+
+        // Between this node's read of the candidates and its lease, another node claims the row,
+        // attempts it and puts it back (lease released), due again only in an hour.
+        const find = Repository.prototype.find;
+        let interleaved = false;
+        const spy = jest.spyOn(Repository.prototype, 'find').mockImplementation(async function (
+          this: Repository<ObjectLiteral>,
+          options?: FindManyOptions,
+        ) {
+          const rows = await find.call(this, options);
+          if (!interleaved && rows.some((r) => r.id === id)) {
+            interleaved = true;
+            await repo.markRetry(id, new Date(), '500', new Date(Date.now() + 3_600_000));
+          }
+          return rows;
+        });
+        try {
+          const claimed = await repo.claimDue(new Date(), MAX_IN_FLIGHT, 60_000);
+          expect(interleaved).toBe(true);
+          expect(claimed.map((d) => d.id)).not.toContain(id);
+        } finally {
+          spy.mockRestore();
+        }
+        const [row] = (await postbacksOf(t, submissionId)).filter((p) => p.id === id);
+        expect(row).toMatchObject({ status: 'pending', attempts: 1, lastResult: '500' });
+        // As the other node left it: not leased, so whichever node reads it once it is due takes it.
+        const [lease] = await t.app
+          .get(DataSource)
+          .query('SELECT locked_until FROM postback_deliveries WHERE id = ?', [id]);
+        expect(lease.locked_until).toBeNull();
+      } finally {
+        await repo.markFailed(id, new Date(), 'test_cleanup');
+        dispatcher.start();
+      }
+    });
   });
 
   describe('restart', () => {
+    /**
+     * The first process retries the refused delivery until it stops, each pause twice the last;
+     * capped, the row is due again at most 0.5 s after its last attempt however many attempts a
+     * slow machine fitted in before the stop, so the next process's deadline does not depend on it.
+     */
+    const RESTART = { ...FAST, GATEHOUSE_POSTBACK_MAX_DELAY_MS: '400' };
+
     it('a delivery pending when the process stops is sent by the next process on the same data', async () => {
       const rx = await receiver([500]);
-      const first = await startTestApp(FAST);
+      const first = await startTestApp(appEnv(RESTART));
       let running: TestApp | null = first;
       let submissionId: string | null = null;
       try {
@@ -371,7 +520,7 @@ describe('postbacks', () => {
 
         const refused = rx.hits.length;
         rx.answers = [200];
-        running = await startTestApp(FAST, { reuse: first });
+        running = await startTestApp(appEnv(RESTART), { reuse: first });
         const row = await waitForPostback(
           running,
           submissionId,
@@ -401,7 +550,7 @@ describe('postbacks', () => {
     let alias: string | null = null;
 
     beforeAll(async () => {
-      t = await startTestApp({ GATEHOUSE_POSTBACK_BASE_DELAY_MS: '100', GATEHOUSE_POSTBACK_POLL_MS: '50' });
+      t = await startTestApp(appEnv({ GATEHOUSE_POSTBACK_BASE_DELAY_MS: '100', GATEHOUSE_POSTBACK_POLL_MS: '50' }));
       accountId = (await createMaster(t)).id;
       for (const name of [os.hostname(), 'localhost.localdomain', 'ip6-localhost']) {
         if (isPrivateTarget(name)) continue;

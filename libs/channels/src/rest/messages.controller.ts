@@ -2,6 +2,7 @@ import { Body, Controller, Get, HttpCode, Param, Post, UseGuards } from '@nestjs
 import {
   ApiAcceptedResponse,
   ApiBasicAuth,
+  ApiBody,
   ApiBearerAuth,
   ApiForbiddenResponse,
   ApiOkResponse,
@@ -14,7 +15,8 @@ import {
 } from '@nestjs/swagger';
 import { AuthenticatedCredential, Submission, SubmissionService } from '@gatehouse/core';
 import { RestKey, RestKeyGuard } from './rest-key.guard';
-import { SendMessageDto } from './send-message.dto';
+import { JsonSchemaPipe } from '../shared/json-schema.pipe';
+import { SEND_MESSAGE_SCHEMA, SendMessageBody } from './send-message.schema';
 
 class AcceptedView {
   @ApiProperty() id!: string;
@@ -59,9 +61,17 @@ export class MessagesController {
   @HttpCode(202)
   @ApiOperation({ summary: 'Submit a message; it is stored before the 202' })
   @ApiAcceptedResponse({ type: AcceptedView })
+  @ApiBody({ schema: SEND_MESSAGE_SCHEMA as object })
   @ApiUnprocessableEntityResponse({ description: 'unknown_group' })
-  async send(@RestKey() key: AuthenticatedCredential, @Body() dto: SendMessageDto): Promise<AcceptedView> {
-    const submission = await this.submissions.submit(key, { to: dto.to, body: dto.body, groups: dto.target?.groups });
+  async send(
+    @RestKey() key: AuthenticatedCredential,
+    @Body(new JsonSchemaPipe(SEND_MESSAGE_SCHEMA)) message: SendMessageBody,
+  ): Promise<AcceptedView> {
+    const submission = await this.submissions.submit(key, {
+      to: message.to,
+      body: message.body,
+      groups: message.target?.groups,
+    });
     return { id: submission.id, status: submission.status };
   }
 

@@ -172,7 +172,11 @@ export class TypeOrmPostbackRepository implements PostbackRepository {
 
   /**
    * Portable claim without SELECT … FOR UPDATE SKIP LOCKED: read candidates, then take each
-   * with a conditional UPDATE of its lease. A row another node leased meanwhile updates 0 rows.
+   * with a conditional UPDATE of its lease. The UPDATE repeats every condition of the read and
+   * pins `attempts` (every attempt's result adds one), so it takes the row only as it was read:
+   * a row another node leased meanwhile, or leased, attempted, rescheduled and released again,
+   * updates 0 rows. Without that, a node with a stale read re-sent a row another node had just
+   * put back with backoff, ahead of its schedule and with backoff computed from the old count.
    */
   async claimDue(now: Date, limit: number, leaseMs: number): Promise<PostbackDelivery[]> {
     const candidates = await this.repo.find({
@@ -195,6 +199,8 @@ export class TypeOrmPostbackRepository implements PostbackRepository {
         .set({ lockedUntil: leaseUntil })
         .where('id = :id', { id: row.id })
         .andWhere('status = :pending', { pending: 'pending' })
+        .andWhere('attempts = :attempts', { attempts: row.attempts })
+        .andWhere('next_attempt_at <= :now', { now: now.getTime() })
         .andWhere('(locked_until IS NULL OR locked_until < :now)', { now: now.getTime() })
         .execute();
       if ((result.affected ?? 0) === 1) claimed.push(deliveryToModel(row));
