@@ -11,10 +11,8 @@ import {
   ErrorDialects,
   MetricsRegistry,
   PinoLoggerService,
-  createValidationPipe,
-  installAccessLog,
   installBodyParsing,
-  installHttpMetrics,
+  installRequestObserver,
   installSecurityHeaders,
 } from '@gatehouse/platform';
 import { AppModule } from './app.module';
@@ -27,7 +25,7 @@ export interface GatehouseApp {
 
 const escapeRegExp = (text: string): string => text.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
 
-/** What each API takes as a body (paths lower-cased, as the router matches them case-insensitively). */
+/** What each API takes as a body, by route pattern (lower-cased: the router matches case-insensitively). */
 const BODY_ROUTES: BodyRoute[] = [
   { path: /^\/admin\/v1\/credentials\/[^/]+\/avatar\/?$/, accepts: ['raw'] },
   { path: /^\/admin\//, accepts: ['json'] },
@@ -56,11 +54,9 @@ export async function createGatehouseApp(config: GatehouseConfig): Promise<Gateh
   app.useLogger(app.get(PinoLoggerService));
   const fastify = app.getHttpAdapter().getInstance();
   installSecurityHeaders(fastify);
-  installAccessLog(fastify, app.get(PinoLoggerService));
-  installHttpMetrics(fastify, app.get(MetricsRegistry));
+  installRequestObserver(fastify, app.get(MetricsRegistry), app.get(PinoLoggerService));
   await installBodyParsing(fastify, BODY_ROUTES);
   app.useGlobalFilters(new ApiExceptionFilter(app.get(ErrorDialects)));
-  app.useGlobalPipes(createValidationPipe());
   app.enableShutdownHooks();
   SwaggerModule.setup('docs', app, buildOpenApiDocument(app), { jsonDocumentUrl: 'docs/openapi.json' });
   await app.init();

@@ -1,4 +1,5 @@
 export * from './data-source';
+export * from './database-ping';
 export * from './entities';
 export * from './migrations';
 export * from './persistence.module';

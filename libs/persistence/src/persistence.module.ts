@@ -14,6 +14,7 @@ import {
   UNIT_OF_WORK,
 } from '@gatehouse/core';
 import { openDatabase } from './data-source';
+import { DatabasePing } from './database-ping';
 import { TypeOrmAccountRepository } from './repositories/account.typeorm-repository';
 import { TypeOrmAdminTokenRepository, TypeOrmSettingsRepository } from './repositories/admin-token.typeorm-repository';
 import { TypeOrmCredentialRepository } from './repositories/credential.typeorm-repository';
@@ -53,13 +54,18 @@ export class PersistenceModule implements OnApplicationShutdown {
         },
         { provide: TypeOrmUnitOfWork, inject: [DataSource], useFactory: (ds: DataSource) => new TypeOrmUnitOfWork(ds) },
         { provide: UNIT_OF_WORK, useExisting: TypeOrmUnitOfWork },
+        {
+          provide: DatabasePing,
+          inject: [TypeOrmUnitOfWork],
+          useFactory: (uow: TypeOrmUnitOfWork) => new DatabasePing(uow),
+        },
         ...repositories.map(([token, Impl]) => ({
           provide: token,
           inject: [TypeOrmUnitOfWork],
           useFactory: (uow: TypeOrmUnitOfWork) => new Impl(uow),
         })),
       ],
-      exports: [DataSource, UNIT_OF_WORK, ...repositories.map(([token]) => token)],
+      exports: [DataSource, DatabasePing, UNIT_OF_WORK, ...repositories.map(([token]) => token)],
     };
   }
 

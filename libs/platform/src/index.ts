@@ -8,7 +8,7 @@ export * from './http/peer-address';
 export * from './http/request-peer';
 export * from './http/security-headers';
 export * from './logging';
-export * from './ops/http-metrics';
+export * from './ops/request-observer';
 export * from './ops/metrics';
 export * from './platform.module';
 export * from './secrets/pepper';

@@ -1,5 +1,4 @@
 import { Injectable, LoggerService } from '@nestjs/common';
-import type { FastifyInstance } from 'fastify';
 import pino, { Logger as Pino } from 'pino';
 import { GatehouseConfig } from '@gatehouse/config';
 
@@ -69,30 +68,4 @@ export class PinoLoggerService implements LoggerService {
       this.pino[level]({ context, ...(stack ? { stack } : {}) }, String(message));
     }
   }
-}
-
-/**
- * Access log: method, path (never the query string: it can hold an HTTP channel password),
- * status and duration. 5xx are errors, 4xx info, the rest debug. A Fastify hook, not a Nest
- * middleware: middleware would put Express-style plumbing in front of every request.
- */
-export function installAccessLog(fastify: FastifyInstance, logger: PinoLoggerService): void {
-  fastify.addHook('onResponse', (req, reply, done) => {
-    const status = reply.statusCode;
-    const level = status >= 500 ? 'error' : status >= 400 ? 'info' : 'debug';
-    if (logger.pino.isLevelEnabled(level)) {
-      const q = req.url.indexOf('?');
-      logger.pino[level](
-        {
-          context: 'AccessLog',
-          method: req.method,
-          path: q === -1 ? req.url : req.url.slice(0, q),
-          status,
-          durationMs: Math.round(reply.elapsedTime),
-        },
-        'request',
-      );
-    }
-    done();
-  });
 }

@@ -1,16 +1,16 @@
-import compress from '@fastify/compress';
-import formbody from '@fastify/formbody';
-import type { FastifyInstance, FastifyRequest } from 'fastify';
-import { parse as parseQueryString } from 'fast-querystring';
+import { createBrotliDecompress, createGunzip, createInflate } from 'node:zlib';
+import { pipeline } from 'node:stream';
 import { TextDecoder } from 'node:util';
+import formbody from '@fastify/formbody';
+import type { FastifyInstance, FastifyRequest, RouteOptions, preParsingHookHandler } from 'fastify';
+import { parse as parseQueryString } from 'fast-querystring';
 import { ApiError } from '../errors/api-error';
-import { pathOf } from './http-reply';
 
 /** What a body may be on a route: JSON, a form, XML, or raw bytes (any media type). */
 export type BodyKind = 'json' | 'form' | 'xml' | 'raw';
 
 export interface BodyRoute {
-  /** Matched against the lower-cased path without its query. */
+  /** Matched against the route's path pattern, lower-cased (`/admin/v1/credentials/:id/avatar`). */
   path: RegExp;
   accepts: BodyKind[];
 }
@@ -20,33 +20,30 @@ export const MAX_JSON_DEPTH = 32;
 /** Form fields per request; legacy clients send a handful. */
 export const MAX_FORM_FIELDS = 100;
 
-const JSON_TYPES = ['application/json', /^application\/[\w.+-]+\+json$/] as const;
+const BODY_METHODS = new Set(['POST', 'PUT', 'PATCH', 'DELETE']);
 const XML_TYPES = ['text/xml', 'application/xml', 'application/soap+xml'];
+const INFLATERS = { gzip: createGunzip, 'x-gzip': createGunzip, deflate: createInflate, br: createBrotliDecompress };
 
 /**
  * Body parsing on Fastify, per route: each API gets its media types and one limit, and every
  * failure (bad JSON, oversize, wrong type, bad encoding) is an error the exception filter
- * words in the API's own dialect. A body whose media type the route does not take is refused
- * with 415 before it is read.
+ * words in the API's own dialect.
  *
  * - JSON: `JSON.parse`, then nesting and keys are checked before anything else walks it.
  * - forms: `@fastify/formbody`, flat fields, at most MAX_FORM_FIELDS.
  * - XML: text in the declared charset (the SOAP guard checks exactly what `soap` will parse).
  * - anything else: the raw bytes (avatars).
- * - `Content-Encoding: gzip/deflate/br`: `@fastify/compress` inflates, and the limit counts
- *   inflated bytes.
+ *
+ * Routes that take a body get one `preParsing` hook of their own: it refuses a media type the
+ * route does not take (415, before the body is read) and inflates `Content-Encoding:
+ * gzip/deflate/br`, so the body limit counts inflated bytes (a gzip bomb is a 413). GET routes
+ * and the rest carry no body hook at all.
  */
 export async function installBodyParsing(fastify: FastifyInstance, routes: BodyRoute[]): Promise<void> {
-  await fastify.register(compress, {
-    global: true,
-    globalCompression: false, // answers are small; compressing them costs more than it saves
-    requestEncodings: ['gzip', 'deflate', 'br'],
-  });
   fastify.removeAllContentTypeParsers();
-
-  for (const type of JSON_TYPES) {
+  for (const type of ['application/json', /^application\/[\w.+-]+\+json$/]) {
     fastify.addContentTypeParser(type, { parseAs: 'buffer' }, (req, body: Buffer, done) => {
-      if (acceptsOf(routes, req).includes('raw')) return done(null, body);
+      if (acceptsOf(req).includes('raw')) return done(null, body);
       try {
         done(null, parseJson(body));
       } catch (err) {
@@ -64,33 +61,65 @@ export async function installBodyParsing(fastify: FastifyInstance, routes: BodyR
   });
   fastify.addContentTypeParser('*', { parseAs: 'buffer' }, (_req, body: Buffer, done) => done(null, body));
 
-  // The media type is checked before the body is read: a route never parses what it does not take.
-  fastify.addHook('preParsing', (req, _reply, payload, done) => {
-    const type = req.headers['content-type'];
-    const hasBody =
-      type !== undefined || req.headers['content-length'] !== undefined || req.headers['transfer-encoding'];
-    if (!hasBody || req.headers['content-length'] === '0') return done(null, payload);
-    const accepts = acceptsOf(routes, req);
-    if (accepts.length === 0 || accepts.includes('raw')) return done(null, payload);
-    const kind = kindOf(type);
-    if (kind && accepts.includes(kind)) return done(null, payload);
-    done(
-      new ApiError(415, 'unsupported_media_type', `send the body as ${accepts.map(describe).join(' or ')}`, {
-        field: 'Content-Type',
-      }),
-      payload,
-    );
+  fastify.addHook('onRoute', (route: RouteOptions) => {
+    const methods = Array.isArray(route.method) ? route.method : [route.method];
+    if (!methods.some((m) => BODY_METHODS.has(m))) return;
+    const accepts = routes.find((r) => r.path.test(route.url.toLowerCase()))?.accepts ?? [];
+    route.config = { ...(route.config as object), accepts };
+    route.preParsing = [bodyGate(accepts), ...toArray(route.preParsing)];
   });
 }
 
-function acceptsOf(routes: BodyRoute[], req: FastifyRequest): BodyKind[] {
-  const path = pathOf(req.url);
-  return routes.find((r) => r.path.test(path))?.accepts ?? [];
+function toArray<T>(value: T | T[] | undefined): T[] {
+  return value === undefined ? [] : Array.isArray(value) ? value : [value];
 }
 
-function kindOf(contentType: string | undefined): BodyKind | null {
-  const type = contentType?.split(';')[0].trim().toLowerCase();
-  if (!type) return null;
+function acceptsOf(req: FastifyRequest): BodyKind[] {
+  return (req.routeOptions.config as { accepts?: BodyKind[] }).accepts ?? [];
+}
+
+function bodyGate(accepts: BodyKind[]): preParsingHookHandler {
+  return (req, _reply, payload, done) => {
+    const type = req.headers['content-type'];
+    if (type !== undefined && accepts.length > 0 && !accepts.includes('raw')) {
+      const kind = kindOf(type);
+      if (!kind || !accepts.includes(kind)) {
+        return done(
+          new ApiError(415, 'unsupported_media_type', `send the body as ${accepts.map(describe).join(' or ')}`, {
+            field: 'Content-Type',
+          }),
+          payload,
+        );
+      }
+    }
+    const encoding = req.headers['content-encoding']?.trim().toLowerCase();
+    if (!encoding || encoding === 'identity') return done(null, payload);
+    const inflate = INFLATERS[encoding as keyof typeof INFLATERS];
+    if (!inflate) {
+      return done(
+        new ApiError(415, 'unsupported_media_type', 'unsupported Content-Encoding (gzip, deflate or br)', {
+          field: 'Content-Encoding',
+        }),
+        payload,
+      );
+    }
+    // Fastify reads the limit against the inflated bytes, and checks Content-Length against the
+    // compressed ones, which it finds in `receivedEncodedLength`.
+    const inflated = Object.assign(inflate(), { receivedEncodedLength: 0 });
+    payload.on('data', (chunk: Buffer) => (inflated.receivedEncodedLength += chunk.length));
+    // A corrupt stream is the client's fault: a 400, not a 500 with zlib's words.
+    inflated.on('error', (err: Error & { statusCode?: number; code?: string }) => {
+      err.statusCode = 400;
+      err.code = 'FST_CP_ERR_INVALID_CONTENT';
+    });
+    pipeline(payload, inflated, () => undefined); // errors reach the reader through `inflated`
+    done(null, inflated);
+  };
+}
+
+function kindOf(contentType: string): BodyKind | null {
+  const semicolon = contentType.indexOf(';');
+  const type = (semicolon === -1 ? contentType : contentType.slice(0, semicolon)).trim().toLowerCase();
   if (type === 'application/json' || /^application\/[\w.+-]+\+json$/.test(type)) return 'json';
   if (type === 'application/x-www-form-urlencoded') return 'form';
   if (XML_TYPES.includes(type)) return 'xml';
@@ -165,14 +194,15 @@ function walk(value: unknown, path: string, depth: number): { kind: 'depth' | 'k
 
 /** `application/x-www-form-urlencoded`, flat fields only (a repeated field becomes a list). */
 function parseForm(text: string): Record<string, unknown> {
-  let fields = 0;
-  for (let i = text.indexOf('&'); i !== -1 && fields < MAX_FORM_FIELDS; i = text.indexOf('&', i + 1)) fields++;
-  if (fields >= MAX_FORM_FIELDS) {
+  let separators = 0;
+  for (let i = text.indexOf('&'); i !== -1 && separators < MAX_FORM_FIELDS; i = text.indexOf('&', i + 1)) {
+    separators++;
+  }
+  if (separators >= MAX_FORM_FIELDS) {
     throw new ApiError(413, 'payload_too_large', 'too many form fields', { field: 'body', limit: MAX_FORM_FIELDS });
   }
-  const parsed = parseQueryString(text) as Record<string, unknown>;
   // fast-querystring builds a null-prototype object; the channel code reads it as a plain one.
-  return { ...parsed };
+  return { ...(parseQueryString(text) as Record<string, unknown>) };
 }
 
 /** Text in the charset the Content-Type declares (UTF-8 when it declares none). */

@@ -1,5 +1,4 @@
-import type { FastifyInstance } from 'fastify';
-import { pathOf } from './http-reply';
+import type { FastifyInstance, RouteOptions, onRequestHookHandler } from 'fastify';
 
 /**
  * The OpenAPI UI's policy: its own scripts only (no inline script, no CDN), the inline styles
@@ -17,23 +16,34 @@ export const DOCS_CONTENT_SECURITY_POLICY = [
   "frame-ancestors 'none'",
 ].join('; ');
 
+const noStore: onRequestHookHandler = (_req, reply, done) => {
+  reply.header('Cache-Control', 'no-store');
+  done();
+};
+
+const docsHeaders: onRequestHookHandler = (_req, reply, done) => {
+  reply.header('Content-Security-Policy', DOCS_CONTENT_SECURITY_POLICY);
+  reply.header('X-Frame-Options', 'DENY');
+  reply.header('X-Content-Type-Options', 'nosniff');
+  done();
+};
+
+/** The headers admin API answers carry; the exception filter adds them to errors no route answered. */
+export function isAdminPath(path: string): boolean {
+  return path.startsWith('/admin/');
+}
+
 /**
- * Headers by path, set when the request arrives so every answer carries them, errors and 404s
- * included:
- * - every admin API response `Cache-Control: no-store` (create and rotate responses hold
- *   secrets; no proxy or browser cache may keep any of them);
- * - `/docs` a Content-Security-Policy and `X-Frame-Options: DENY`.
+ * Headers by route, set when the request arrives so every answer of the route carries them,
+ * errors included: every admin API response `Cache-Control: no-store` (create and rotate
+ * responses hold secrets; no proxy or browser cache may keep any of them); `/docs` a
+ * Content-Security-Policy and `X-Frame-Options: DENY`. Route hooks, so the channel routes and
+ * `/health` pay nothing for them.
  */
 export function installSecurityHeaders(fastify: FastifyInstance): void {
-  fastify.addHook('onRequest', (req, reply, done) => {
-    const path = pathOf(req.url);
-    if (path.startsWith('/admin/')) {
-      reply.header('Cache-Control', 'no-store');
-    } else if (path === '/docs' || path.startsWith('/docs/') || path.startsWith('/docs-')) {
-      reply.header('Content-Security-Policy', DOCS_CONTENT_SECURITY_POLICY);
-      reply.header('X-Frame-Options', 'DENY');
-      reply.header('X-Content-Type-Options', 'nosniff');
-    }
-    done();
+  fastify.addHook('onRoute', (route: RouteOptions) => {
+    const url = route.url.toLowerCase();
+    const hook = isAdminPath(url) ? noStore : /^\/docs(?:[/-]|$)/.test(url) ? docsHeaders : null;
+    if (hook) route.onRequest = [hook, ...(route.onRequest === undefined ? [] : [route.onRequest].flat())];
   });
 }

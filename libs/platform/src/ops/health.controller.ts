@@ -1,13 +1,14 @@
-import { Controller, Get, HttpCode, Inject, Res } from '@nestjs/common';
+import { Controller, Get, HttpCode, Res } from '@nestjs/common';
 import { ApiOkResponse, ApiOperation, ApiServiceUnavailableResponse, ApiTags } from '@nestjs/swagger';
 import type { FastifyReply } from 'fastify';
-import { DataSource } from 'typeorm';
+import { DatabasePing } from '@gatehouse/persistence';
 
 @ApiTags('ops')
 @Controller()
 export class HealthController {
-  constructor(@Inject(DataSource) private readonly dataSource: DataSource) {}
+  constructor(private readonly database: DatabasePing) {}
 
+  /** Liveness, and readiness as one round trip to the database. */
   @Get('health')
   @HttpCode(200)
   @ApiOperation({ summary: 'Liveness and database readiness' })
@@ -15,10 +16,10 @@ export class HealthController {
   @ApiServiceUnavailableResponse({ description: 'The database does not answer' })
   async health(@Res({ passthrough: true }) res: FastifyReply): Promise<{ status: string; database: string }> {
     try {
-      await this.dataSource.query('SELECT 1');
+      await this.database.ping();
       return { status: 'ok', database: 'ok' };
     } catch {
-      res.status(503);
+      void res.status(503);
       return { status: 'degraded', database: 'unavailable' };
     }
   }

@@ -3,30 +3,18 @@ import { CanActivate, Controller, ExecutionContext, Get, Header, Inject, Injecta
 import { GATEHOUSE_CONFIG, GatehouseConfig } from '@gatehouse/config';
 import { ApiError } from '../errors/api-error';
 import { ApiExcludeController } from '@nestjs/swagger';
-import { Counter, Histogram, Registry, collectDefaultMetrics } from 'prom-client';
+import { Registry, collectDefaultMetrics } from 'prom-client';
+import { RequestStats } from './request-stats';
 
 /** One registry per application instance, so parallel test apps do not share counters. */
 @Injectable()
 export class MetricsRegistry {
   readonly registry = new Registry();
-  readonly httpRequests: Counter<'route' | 'status'>;
-  readonly httpDuration: Histogram<'route'>;
+  readonly requests = new RequestStats();
 
   constructor() {
     collectDefaultMetrics({ register: this.registry, prefix: 'gatehouse_' });
-    this.httpRequests = new Counter({
-      name: 'gatehouse_http_requests_total',
-      help: 'HTTP requests by route prefix and status',
-      labelNames: ['route', 'status'],
-      registers: [this.registry],
-    });
-    this.httpDuration = new Histogram({
-      name: 'gatehouse_http_request_duration_seconds',
-      help: 'HTTP request duration by route prefix',
-      labelNames: ['route'],
-      buckets: [0.001, 0.005, 0.01, 0.05, 0.1, 0.5, 1, 5],
-      registers: [this.registry],
-    });
+    this.requests.registerWith(this.registry);
   }
 }
 
