@@ -58,7 +58,7 @@ describe('request log growth', () => {
     const repo = t.app.get<RequestLogRepository>(REQUEST_LOG_REPOSITORY);
     const tag = unique('old');
     const row = (at: Date, i: number): RequestLogEntry => ({
-      id: newId(),
+      id: newId(at),
       at,
       channel: 'http',
       credentialId: null,

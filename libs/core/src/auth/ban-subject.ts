@@ -8,6 +8,20 @@ import { parseIp } from '../network/ip';
  * failures count against the admin token that sent them.
  */
 export function peerBanSubject(peer: string): string {
+  // Peers repeat (keep-alive, the same clients): each one is parsed once.
+  let subject = subjects.get(peer);
+  if (subject === undefined) {
+    subject = subjectOf(peer);
+    if (subjects.size >= MAX_REMEMBERED) subjects.clear();
+    subjects.set(peer, subject);
+  }
+  return subject;
+}
+
+const subjects = new Map<string, string>();
+const MAX_REMEMBERED = 10_000;
+
+function subjectOf(peer: string): string {
   const ip = parseIp(peer);
   if (!ip) return `peer:${peer}`;
   if (ip.kind() === 'ipv4') return `ip:${ip.toString()}`;

@@ -1,5 +1,6 @@
 import { Inject, Injectable, Logger, OnApplicationShutdown, OnModuleInit } from '@nestjs/common';
 import { GATEHOUSE_CONFIG, GatehouseConfig } from '@gatehouse/config';
+import { firstIdAt } from '../common/ids';
 import { REQUEST_LOG_REPOSITORY, RequestLogRepository } from './request-log';
 
 const DAY_MS = 86_400_000;
@@ -52,8 +53,9 @@ export class RequestLogRetention implements OnModuleInit, OnApplicationShutdown 
 
   private async pruneAll(before: Date, batch: number): Promise<number> {
     let total = 0;
+    const beforeId = firstIdAt(before);
     for (;;) {
-      const deleted = await this.repo.deleteOlderThan(before, batch);
+      const deleted = await this.repo.deleteOlderThan(beforeId, batch);
       total += deleted;
       if (deleted < batch || this.stopping) break;
       // Let the listeners' work in between batches.

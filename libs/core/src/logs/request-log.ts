@@ -36,8 +36,11 @@ export interface RequestLogRepository {
   insertMany(entries: RequestLogEntry[]): Promise<void>;
   /** Sets the count of rows already written (folded refusals that kept coming). */
   updateCounts(counts: Map<string, number>): Promise<void>;
-  /** Deletes up to `limit` of the oldest rows written before `before`; returns how many it deleted. */
-  deleteOlderThan(before: Date, limit: number): Promise<number>;
+  /**
+   * Deletes up to `limit` of the oldest rows whose id sorts below `beforeId` (rows made before
+   * the moment of `firstIdAt`); returns how many it deleted.
+   */
+  deleteOlderThan(beforeId: string, limit: number): Promise<number>;
   list(scope: AccessScope, filter: RequestLogFilter, page: PageRequest): Promise<Page<RequestLogEntry>>;
 }
 export const REQUEST_LOG_REPOSITORY = Symbol('RequestLogRepository');

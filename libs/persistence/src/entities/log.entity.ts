@@ -4,7 +4,6 @@ import { JsonTextColumn, TimestampColumn } from './columns';
 @Entity('request_log')
 @Index('idx_request_log_tenant', ['tenantId', 'id'])
 @Index('idx_request_log_credential', ['credentialId', 'id'])
-@Index('idx_request_log_at', ['at'])
 export class RequestLogEntity {
   @PrimaryColumn({ type: 'varchar', length: 36 })
   id!: string;

@@ -2,8 +2,8 @@ import { MigrationInterface, QueryRunner, TableColumn, TableIndex } from 'typeor
 
 /**
  * The security review's schema changes (issue 7):
- * - request_log.count: a banned subject's refusals fold into one row a minute; an index on `at`
- *   so retention prunes the oldest rows without a scan.
+ * - request_log.count: a banned subject's refusals fold into one row a minute. (Retention prunes
+ *   by the time-ordered primary key, so `at` needs no index.)
  * - credentials.secret_hint is null for custom and imported secrets (people's passwords):
  *   existing hints of those are erased.
  * - accounts.external_ns: externalId is unique among masters ('') and, separately, among the
@@ -14,7 +14,6 @@ export class SecurityReview1764200000000 implements MigrationInterface {
 
   async up(q: QueryRunner): Promise<void> {
     await q.addColumn('request_log', new TableColumn({ name: 'count', type: 'integer', default: 1 }));
-    await q.createIndex('request_log', new TableIndex({ name: 'idx_request_log_at', columnNames: ['at'] }));
 
     await q.changeColumn(
       'credentials',
@@ -52,7 +51,6 @@ export class SecurityReview1764200000000 implements MigrationInterface {
       'secret_hint',
       new TableColumn({ name: 'secret_hint', type: 'varchar', length: '8', isNullable: false }),
     );
-    await q.dropIndex('request_log', 'idx_request_log_at');
     await q.dropColumn('request_log', 'count');
   }
 }

@@ -61,10 +61,11 @@ export class TypeOrmRequestLogRepository implements RequestLogRepository {
     });
   }
 
-  async deleteOlderThan(before: Date, limit: number): Promise<number> {
-    // Ids first, then a DELETE by id: MySQL takes no LIMIT in an IN subquery, SQLite no DELETE … LIMIT.
-    const rows = await this.uow.sql<{ id: string }>('SELECT id FROM request_log WHERE at < ? ORDER BY at LIMIT ?', [
-      before.getTime(),
+  async deleteOlderThan(beforeId: string, limit: number): Promise<number> {
+    // By primary key (ids are time-ordered), so the table needs no index on `at`. Ids first, then
+    // a DELETE by id: MySQL takes no LIMIT in an IN subquery, SQLite no DELETE … LIMIT.
+    const rows = await this.uow.sql<{ id: string }>('SELECT id FROM request_log WHERE id < ? ORDER BY id LIMIT ?', [
+      beforeId,
       limit,
     ]);
     if (rows.length === 0) return 0;
