@@ -18,17 +18,16 @@ async function main(): Promise<void> {
 
   const { port } = (app.getHttpServer().address() as { port: number } | null) ?? { port: config.http.port };
   const base = `http://${config.host.includes(':') ? `[${config.host}]` : config.host}:${port}`;
+  // One write: whoever waits for the "is up" line finds the root token with it.
   process.stdout.write(
     `Gatehouse is up: admin API ${base}/admin/v1, docs ${base}/docs, health ${base}/health ` +
-      `(database: ${config.database.type}).\n`,
+      `(database: ${config.database.type}).\n` +
+      // Printed once, here, on purpose: only its hash is stored. Never goes through the logger.
+      (generatedRootToken
+        ? `\n  Root token (shown once, store it now):\n\n    ${generatedRootToken}\n\n` +
+          `  Set GATEHOUSE_ROOT_TOKEN to choose your own instead.\n\n`
+        : ''),
   );
-  if (generatedRootToken) {
-    // Printed once, here, on purpose: only its hash is stored. Never goes through the logger.
-    process.stdout.write(
-      `\n  Root token (shown once, store it now):\n\n    ${generatedRootToken}\n\n` +
-        `  Set GATEHOUSE_ROOT_TOKEN to choose your own instead.\n\n`,
-    );
-  }
 }
 
 main().catch((err: unknown) => {

@@ -3,10 +3,13 @@ import { DataSource, EntityManager } from 'typeorm';
 import { DomainError, UnitOfWork } from '@gatehouse/core';
 
 /**
- * Transactions without passing managers around. On MySQL, `transaction` stores its
- * EntityManager in async-local storage and every repository asks `manager()` for the current
- * one. better-sqlite3 has a single connection, on which TypeORM would nest concurrent
- * transactions as savepoints of each other; on SQLite they therefore run one at a time.
+ * Transactions without passing managers around. `transaction` keeps its EntityManager in
+ * async-local storage; every repository asks `manager()` for the current one, and a
+ * `transaction` called inside another one is a savepoint of it: its writes commit with the
+ * outer transaction and roll back with it, and a nested failure rolls back only the nested
+ * writes. better-sqlite3 has a single connection, on which TypeORM would nest *concurrent*
+ * transactions as savepoints of each other; on SQLite unrelated transactions therefore queue,
+ * while a nested one (same async context) joins the open one instead of waiting behind it.
  */
 export class TypeOrmUnitOfWork implements UnitOfWork {
   private readonly storage = new AsyncLocalStorage<EntityManager>();
@@ -59,15 +62,18 @@ export class TypeOrmUnitOfWork implements UnitOfWork {
     this.storage.exit(fn);
   }
 
+  /** True inside `transaction` (in its async context). */
+  inTransaction(): boolean {
+    return this.storage.getStore() !== undefined;
+  }
+
   transaction<T>(work: () => Promise<T>): Promise<T> {
-    if (!this.sqlite) {
-      if (this.storage.getStore()) return work(); // already inside one: join it
-      return this.dataSource.transaction((em) => this.storage.run(em, work)).catch(translateConflict);
-    }
-    // SQLite: one connection, so every query made while BEGIN is open runs inside it; no async
-    // context is needed (on Node 20 AsyncLocalStorage taxes every promise of every request).
-    // Transactions queue one behind the other; none of the services nests them.
-    const run = () => this.dataSource.transaction(() => work()).catch(translateConflict);
+    const open = this.storage.getStore();
+    // Nested: a savepoint of the open transaction, on its connection.
+    if (open) return open.transaction((em) => this.storage.run(em, work));
+    const run = () => this.dataSource.transaction((em) => this.storage.run(em, work)).catch(translateConflict);
+    if (!this.sqlite) return run();
+    // SQLite: one connection, so unrelated transactions queue one behind the other.
     const result = this.tail.then(run, run);
     this.tail = result.catch(() => undefined);
     return result;

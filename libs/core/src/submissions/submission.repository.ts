@@ -16,6 +16,8 @@ export interface SubmissionRepository {
    * durable. Implementations may commit concurrent inserts together.
    */
   insert(submission: Submission, events: PostbackDelivery[]): Promise<void>;
+  /** Stores many in one transaction (or the caller's, when one is open), all or none. */
+  insertMany(rows: { submission: Submission; events: PostbackDelivery[] }[]): Promise<void>;
   findById(scope: AccessScope, id: string): Promise<Submission | null>;
   list(scope: AccessScope, filter: SubmissionListFilter, page: PageRequest): Promise<Page<Submission>>;
   /** Moves an `accepted` submission to a final status; false when it was not `accepted` any more. */

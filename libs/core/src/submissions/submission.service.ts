@@ -21,6 +21,12 @@ export interface SubmissionRequest {
 
 export type ReceiptType = 'delivered' | 'failed';
 
+/** One row of a batch: its submission, or why it was refused (the other rows are not affected). */
+export type BatchRowResult = { ok: true; submission: Submission } | { ok: false; error: DomainError };
+
+/** Rows per transaction of a batch: bounded, so a large upload never holds one transaction for long. */
+const BATCH_CHUNK = 500;
+
 @Injectable()
 export class SubmissionService {
   constructor(
@@ -36,10 +42,70 @@ export class SubmissionService {
    * `submission.accepted` postback — before returning: "accepted" means durable.
    */
   async submit(key: AuthenticatedCredential, request: SubmissionRequest): Promise<Submission> {
+    const { submission, accepted } = await this.prepare(key, request, new Date(), new Map());
+    await this.submissions.insert(submission, accepted ? [accepted] : []);
+    if (accepted) this.outbox.wake();
+    return submission;
+  }
+
+  /**
+   * Many submissions of one key at once (a CSV upload, a mail to several recipients): one result
+   * per row, in order. A row that breaks a rule gets its error and the others go on; every
+   * accepted row is durable before this returns.
+   */
+  async submitBatch(key: AuthenticatedCredential, requests: SubmissionRequest[]): Promise<BatchRowResult[]> {
+    const now = new Date();
+    const groupChecks = new Map<string, Promise<string[]>>();
+    const results: BatchRowResult[] = [];
+    const valid: { index: number; submission: Submission; events: PostbackDelivery[] }[] = [];
+    for (const [index, request] of requests.entries()) {
+      try {
+        const { submission, accepted } = await this.prepare(key, request, now, groupChecks);
+        valid.push({ index, submission, events: accepted ? [accepted] : [] });
+        results.push({ ok: true, submission });
+      } catch (err) {
+        if (!(err instanceof DomainError)) throw err;
+        results.push({ ok: false, error: err });
+      }
+    }
+    for (let i = 0; i < valid.length; i += BATCH_CHUNK) {
+      const chunk = valid.slice(i, i + BATCH_CHUNK);
+      try {
+        await this.submissions.insertMany(chunk);
+      } catch {
+        // One row the database refuses must not fail its neighbours: each alone, each its own answer.
+        for (const row of chunk) {
+          await this.submissions.insertMany([row]).catch((err: unknown) => {
+            results[row.index] = {
+              ok: false,
+              error:
+                err instanceof DomainError
+                  ? err
+                  : new DomainError('unprocessable', 'not_stored', 'this row could not be stored'),
+            };
+          });
+        }
+      }
+    }
+    if (valid.some((v) => v.events.length > 0)) this.outbox.wake();
+    return results;
+  }
+
+  /** Checks one request against the key's scope and the limits; the submission and its event. */
+  private async prepare(
+    key: AuthenticatedCredential,
+    request: SubmissionRequest,
+    now: Date,
+    groupChecks: Map<string, Promise<string[]>>,
+  ): Promise<{ submission: Submission; accepted: PostbackDelivery | null }> {
     const to = checkRecipients(request.to ?? []);
     const body = checkBody(request.body);
-    const groups = await this.targetGroups(key, request.groups ?? []);
-    const now = new Date();
+    // Rows of a batch name the same few group sets: each distinct set is checked once.
+    const named = request.groups ?? [];
+    const memo = named.join('\0');
+    let groupCheck = groupChecks.get(memo);
+    if (!groupCheck) groupChecks.set(memo, (groupCheck = this.targetGroups(key, named)));
+    const groups = await groupCheck;
     const submission: Submission = {
       id: newId(),
       accountId: key.accountId,
@@ -58,9 +124,7 @@ export class SubmissionService {
     const accepted = key.postbackUrl
       ? this.outbox.event(submission, key.postbackUrl, 'submission.accepted', now)
       : null;
-    await this.submissions.insert(submission, accepted ? [accepted] : []);
-    if (accepted) this.outbox.wake();
-    return submission;
+    return { submission, accepted };
   }
 
   /** A submission as its own client may see it: any of the key's account's submissions. */

@@ -33,7 +33,14 @@ export class TypeOrmSubmissionRepository implements SubmissionRepository {
   }
 
   insert(submission: Submission, events: PostbackDelivery[]): Promise<void> {
+    // Inside a caller's transaction the row belongs to it: written there, committed or rolled
+    // back with it. Otherwise it joins the next group commit.
+    if (this.uow.inTransaction()) return this.insertNow([{ submission, events }]);
     return this.inserts.write({ submission, events });
+  }
+
+  async insertMany(rows: { submission: Submission; events: PostbackDelivery[] }[]): Promise<void> {
+    await this.uow.transaction(() => this.insertNow(rows));
   }
 
   /** Plain prepared INSERTs, not the query builder. */
