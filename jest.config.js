@@ -1,6 +1,6 @@
 /** One jest run: unit specs next to the code (libs/**), e2e suites under test/. */
 const aliases = Object.fromEntries(
-  ['config', 'core', 'persistence', 'platform', 'admin-api', 'channels', 'postbacks'].flatMap((lib) => [
+  ['config', 'core', 'coordination', 'persistence', 'platform', 'admin-api', 'channels', 'postbacks'].flatMap((lib) => [
     [`^@gatehouse/${lib}$`, `<rootDir>/libs/${lib}/src`],
     [`^@gatehouse/${lib}/(.*)$`, `<rootDir>/libs/${lib}/src/$1`],
   ]),

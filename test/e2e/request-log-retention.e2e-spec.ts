@@ -66,7 +66,7 @@ describe('request log growth', () => {
       tenantId: null,
       username: `${tag}-${i}`,
       peer: '192.0.2.1',
-      operation: 'http.GET /http/send',
+      operation: 'http.send',
       outcome: 'unknown_credential',
       status: '401',
       durationMs: 1,

@@ -102,7 +102,7 @@ describe('transactions', () => {
       username: null,
       secret: cred.secret,
       peer: '127.0.0.1',
-      operation: 'test',
+      operation: 'admin.verify',
     });
     if (!key.ok) throw new Error('the key should authenticate');
     const submissions = t.app.get(SubmissionService);

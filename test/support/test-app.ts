@@ -7,7 +7,7 @@ import type TestAgent from 'supertest/lib/agent';
 import { NestFastifyApplication } from '@nestjs/platform-fastify';
 import { GatehouseConfig, loadConfig } from '@gatehouse/config';
 import { RequestLogService } from '@gatehouse/core';
-import { createGatehouseApp } from '../../apps/server/src/bootstrap';
+import { Gatehouse, startGatehouse } from '../../apps/server/src/runtime';
 
 export interface TestApp {
   app: NestFastifyApplication;
@@ -51,11 +51,13 @@ export async function startTestApp(env: Record<string, string> = {}, options: Te
     GATEHOUSE_BCRYPT_COST: '4',
     GATEHOUSE_LOG_LEVEL: 'silent',
     GATEHOUSE_HTTP_PORT: '0',
+    GATEHOUSE_HOST: '127.0.0.1',
+    GATEHOUSE_LISTENERS: 'http',
     ...(dbUrl && !dbUrl.startsWith('sqlite:') ? { DATABASE_URL: dbUrl } : {}),
     ...env,
   });
-  const { app } = await createGatehouseApp(config);
-  await app.listen(0, '127.0.0.1');
+  const gatehouse: Gatehouse = await startGatehouse(config);
+  const app = gatehouse.app as NestFastifyApplication;
   const address = app.getHttpServer().address() as { port: number };
   const http = request(app.getHttpServer());
   return {
@@ -69,7 +71,7 @@ export async function startTestApp(env: Record<string, string> = {}, options: Te
     auth: (token = rootToken) => ({ Authorization: `Bearer ${token}` }),
     flushLogs: () => app.get(RequestLogService).flush(),
     close: async ({ keepDataDir = false } = {}) => {
-      await app.close();
+      await gatehouse.stop();
       if (!keepDataDir) fs.rmSync(dataDir, { recursive: true, force: true });
     },
   };

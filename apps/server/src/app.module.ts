@@ -1,32 +1,31 @@
-import { DynamicModule, Module } from '@nestjs/common';
-import { AdminApiModule } from '@gatehouse/admin-api';
-import { HttpChannelModule, RestChannelModule, WebserviceChannelModule } from '@gatehouse/channels';
+import { DynamicModule, Module, ModuleMetadata } from '@nestjs/common';
 import { ConfigModule, GatehouseConfig } from '@gatehouse/config';
+import { CoordinationModule } from '@gatehouse/coordination';
 import { CoreModule } from '@gatehouse/core';
 import { PersistenceModule } from '@gatehouse/persistence';
 import { PlatformModule } from '@gatehouse/platform';
 import { PostbacksModule } from '@gatehouse/postbacks';
 
+type Imports = NonNullable<ModuleMetadata['imports']>;
+
 /**
- * Composes the service: config → persistence → platform → core → APIs and listeners.
- * Channel listeners (REST, HTTP, SOAP, FTP/SFTP, SMTP) are added here as their modules land,
- * each switched by GATEHOUSE_LISTENERS.
+ * What every Gatehouse process runs — config, persistence, platform plumbing, coordination, the
+ * domain and the postback dispatcher — plus the modules of the listeners GATEHOUSE_LISTENERS
+ * names (see listeners/index.ts), and nothing of the others.
  */
 @Module({})
 export class AppModule {
-  static forRoot(config?: GatehouseConfig): DynamicModule {
+  static forRoot(config: GatehouseConfig, listenerModules: Imports = []): DynamicModule {
     return {
       module: AppModule,
       imports: [
         ConfigModule.forRoot(config),
         PersistenceModule.forRoot(),
         PlatformModule,
+        CoordinationModule,
         CoreModule,
-        RestChannelModule,
-        HttpChannelModule,
-        WebserviceChannelModule,
-        AdminApiModule,
         PostbacksModule,
+        ...listenerModules,
       ],
     };
   }

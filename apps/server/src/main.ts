@@ -1,6 +1,6 @@
 import 'reflect-metadata';
 import { ConfigError, GatehouseConfig, loadConfig } from '@gatehouse/config';
-import { createGatehouseApp } from './bootstrap';
+import { Gatehouse, startGatehouse } from './runtime';
 
 async function main(): Promise<void> {
   let config: GatehouseConfig;
@@ -13,21 +13,45 @@ async function main(): Promise<void> {
     }
     throw err;
   }
-  const { app, generatedRootToken } = await createGatehouseApp(config);
-  if (config.listeners.includes('http')) await app.listen(config.http.port, config.host);
-
-  const { port } = (app.getHttpServer().address() as { port: number } | null) ?? { port: config.http.port };
-  const base = `http://${config.host.includes(':') ? `[${config.host}]` : config.host}:${port}`;
+  const gatehouse = await startGatehouse(config);
+  stopOnSignals(gatehouse);
   // One write: whoever waits for the "is up" line finds the root token with it.
   process.stdout.write(
-    `Gatehouse is up: admin API ${base}/admin/v1, docs ${base}/docs, health ${base}/health ` +
-      `(database: ${config.database.type}).\n` +
+    banner(gatehouse, config) +
       // Printed once, here, on purpose: only its hash is stored. Never goes through the logger.
-      (generatedRootToken
-        ? `\n  Root token (shown once, store it now):\n\n    ${generatedRootToken}\n\n` +
+      (gatehouse.generatedRootToken
+        ? `\n  Root token (shown once, store it now):\n\n    ${gatehouse.generatedRootToken}\n\n` +
           `  Set GATEHOUSE_ROOT_TOKEN to choose your own instead.\n\n`
         : ''),
   );
+}
+
+function banner(gatehouse: Gatehouse, config: GatehouseConfig): string {
+  const urlHost = (host: string) => (host.includes(':') ? `[${host}]` : host);
+  const parts = gatehouse.listeners.map((listener) => {
+    const address = listener.address();
+    if (listener.name !== 'http' || !address)
+      return `${listener.name} ${address ? `${urlHost(address.host)}:${address.port}` : ''}`;
+    const base = `http://${urlHost(address.host)}:${address.port}`;
+    return `admin API ${base}/admin/v1, docs ${base}/docs, health ${base}/health`;
+  });
+  const missing = gatehouse.unavailable.length > 0 ? ` Not in this build: ${gatehouse.unavailable.join(', ')}.` : '';
+  return `Gatehouse is up: ${parts.join('; ') || 'no listeners'} (database: ${config.database.type}).${missing}\n`;
+}
+
+/** SIGTERM/SIGINT: stop accepting, let work in flight finish (GATEHOUSE_SHUTDOWN_SECONDS), flush, exit 0. */
+function stopOnSignals(gatehouse: Gatehouse): void {
+  const stop = (): void => {
+    gatehouse.stop().then(
+      () => process.exit(0),
+      (err: unknown) => {
+        process.stderr.write(`gatehouse: shutdown failed: ${err instanceof Error ? err.message : String(err)}\n`);
+        process.exit(1);
+      },
+    );
+  };
+  process.once('SIGTERM', stop);
+  process.once('SIGINT', stop);
 }
 
 main().catch((err: unknown) => {

@@ -44,6 +44,8 @@ export interface GatehouseConfig {
   requestLogDays: number;
   /** Bearer token `/metrics` requires; null = open. */
   metricsToken: string | null;
+  /** How long SIGTERM waits for requests, uploads and mail in flight. */
+  shutdownSeconds: number;
 }
 
 export class ConfigError extends Error {
@@ -142,6 +144,7 @@ const envSchema = z.object({
     .optional(),
   GATEHOUSE_REQUEST_LOG_DAYS: positiveInt.max(36_500).default(90),
   GATEHOUSE_METRICS_TOKEN: z.string().min(16, 'must be at least 16 characters').optional(),
+  GATEHOUSE_SHUTDOWN_SECONDS: z.coerce.number().int().min(0).max(3600).default(10),
   GATEHOUSE_LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
 });
 
@@ -221,6 +224,7 @@ export function loadConfig(env: Record<string, string | undefined>): GatehouseCo
     publicUrl: e.GATEHOUSE_PUBLIC_URL?.replace(/\/+$/, '') ?? null,
     requestLogDays: e.GATEHOUSE_REQUEST_LOG_DAYS,
     metricsToken: e.GATEHOUSE_METRICS_TOKEN ?? null,
+    shutdownSeconds: e.GATEHOUSE_SHUTDOWN_SECONDS,
   };
 }
 

@@ -1,14 +1,11 @@
+// Process plumbing every listener shares, with no HTTP server code in it. HTTP-only pieces
+// (Fastify body parsing, hooks, error dialects, the ops controllers) are in `@gatehouse/platform/http`.
 export * from './errors/api-error';
-export * from './errors/api-exception.filter';
-export * from './errors/error-dialects';
-export * from './errors/validation-pipe';
-export * from './http/body-parsing';
-export * from './http/http-reply';
-export * from './http/peer-address';
-export * from './http/request-peer';
-export * from './http/security-headers';
 export * from './logging';
-export * from './ops/request-observer';
-export * from './ops/metrics';
+export * from './metrics/login-stats';
+export * from './metrics/metrics-registry';
+export * from './metrics/request-stats';
+export * from './network/peer-address';
 export * from './platform.module';
 export * from './secrets/pepper';
+export * from './listeners/listener';

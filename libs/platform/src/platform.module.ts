@@ -1,17 +1,14 @@
 import { Global, Module } from '@nestjs/common';
 import { GATEHOUSE_CONFIG, GatehouseConfig } from '@gatehouse/config';
-import { PEPPER } from '@gatehouse/core';
-import { PeerAddressResolver } from './http/peer-address';
-import { ErrorDialects } from './errors/error-dialects';
+import { LOGIN_METRICS, PEPPER } from '@gatehouse/core';
 import { PinoLoggerService, createPino } from './logging';
-import { HealthController } from './ops/health.controller';
-import { MetricsController, MetricsRegistry } from './ops/metrics';
+import { MetricsRegistry } from './metrics/metrics-registry';
+import { PeerAddressResolver } from './network/peer-address';
 import { resolvePepper } from './secrets/pepper';
 
-/** Process plumbing every listener shares: logging, pepper, peer addresses, health, metrics. */
+/** Process plumbing every listener shares: logging, pepper, peer addresses, metrics. */
 @Global()
 @Module({
-  controllers: [HealthController, MetricsController],
   providers: [
     { provide: PEPPER, inject: [GATEHOUSE_CONFIG], useFactory: (config: GatehouseConfig) => resolvePepper(config) },
     {
@@ -20,13 +17,13 @@ import { resolvePepper } from './secrets/pepper';
       useFactory: (config: GatehouseConfig) => new PeerAddressResolver(config.http.trustedProxies),
     },
     MetricsRegistry,
-    ErrorDialects,
+    { provide: LOGIN_METRICS, inject: [MetricsRegistry], useFactory: (metrics: MetricsRegistry) => metrics.logins },
     {
       provide: PinoLoggerService,
       inject: [GATEHOUSE_CONFIG],
       useFactory: (config: GatehouseConfig) => new PinoLoggerService(createPino(config)),
     },
   ],
-  exports: [PEPPER, PeerAddressResolver, MetricsRegistry, PinoLoggerService, ErrorDialects],
+  exports: [PEPPER, PeerAddressResolver, MetricsRegistry, LOGIN_METRICS, PinoLoggerService],
 })
 export class PlatformModule {}

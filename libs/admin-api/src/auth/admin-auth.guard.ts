@@ -1,7 +1,8 @@
 import { CanActivate, ExecutionContext, Injectable, createParamDecorator } from '@nestjs/common';
 import type { FastifyRequest } from 'fastify';
 import { AdminContext, AdminTokenService } from '@gatehouse/core';
-import { ApiError, PeerAddressResolver, requestPeer } from '@gatehouse/platform';
+import { ApiError, PeerAddressResolver } from '@gatehouse/platform';
+import { requestPeer } from '@gatehouse/platform/http';
 
 type AdminRequest = FastifyRequest & { adminContext?: AdminContext };
 

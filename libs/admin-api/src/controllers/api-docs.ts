@@ -6,7 +6,7 @@ import {
   ApiTags,
   ApiUnauthorizedResponse,
 } from '@nestjs/swagger';
-import { createValidationPipe } from '@gatehouse/platform';
+import { createValidationPipe } from '@gatehouse/platform/http';
 import { AdminAuthGuard } from '../auth/admin-auth.guard';
 import { ErrorBodyView } from '../views/views';
 

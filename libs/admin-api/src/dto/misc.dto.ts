@@ -1,6 +1,6 @@
 import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
 import { IsIn, IsIP, IsISO8601, IsString, MaxLength } from 'class-validator';
-import { AUTH_FAILURE_REASONS, CHANNELS, Channel } from '@gatehouse/core';
+import { CHANNELS, Channel, REQUEST_OUTCOMES, RequestOutcome } from '@gatehouse/core';
 import { PageQueryDto } from './page-query.dto';
 import { NAME_DESCRIPTION, NAME_MAX_MESSAGE, NAME_MAX_UTF16, Optional } from './validators';
 
@@ -88,11 +88,15 @@ export class RequestLogQueryDto extends TimeRangeQueryDto {
   @IsIn(CHANNELS)
   channel?: Channel;
 
-  @ApiPropertyOptional({ enum: ['ok', ...AUTH_FAILURE_REASONS], description: '`ok` or a failure code' })
+  @ApiPropertyOptional({
+    enum: REQUEST_OUTCOMES,
+    description:
+      '`ok`; a login failure (`bad_secret`, `banned`…); an error an admitted request ended with ' +
+      '(`validation_failed`, `scope_violation`…); or `rejected` for any other refusal after login',
+  })
   @Optional()
-  @MaxLength(32)
-  @IsString()
-  outcome?: string;
+  @IsIn(REQUEST_OUTCOMES)
+  outcome?: RequestOutcome;
 }
 
 export class AuditLogQueryDto extends TimeRangeQueryDto {

@@ -3,12 +3,14 @@ import {
   Account,
   AdminToken,
   AuditEntry,
-  CHANNELS,
   Channel,
+  CHANNELS,
   ChannelState,
   Credential,
   IssuedCredential,
   RecipientGroup,
+  REQUEST_OPERATIONS,
+  REQUEST_OUTCOMES,
   RequestLogEntry,
 } from '@gatehouse/core';
 
@@ -174,8 +176,8 @@ export class RequestLogView {
   @ApiProperty({ nullable: true, type: String }) accountId!: string | null;
   @ApiProperty({ nullable: true, type: String }) username!: string | null;
   @ApiProperty() peer!: string;
-  @ApiProperty() operation!: string;
-  @ApiProperty() outcome!: string;
+  @ApiProperty({ enum: REQUEST_OPERATIONS }) operation!: string;
+  @ApiProperty({ enum: REQUEST_OUTCOMES }) outcome!: string;
   @ApiProperty() status!: string;
   @ApiProperty() durationMs!: number;
   @ApiProperty({ description: "Refusals this row stands for: a banned peer's are folded into one row a minute" })

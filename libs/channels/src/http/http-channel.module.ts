@@ -1,6 +1,6 @@
 import { Module } from '@nestjs/common';
 import { CoreModule } from '@gatehouse/core';
-import { ErrorDialects } from '@gatehouse/platform';
+import { ErrorDialects } from '@gatehouse/platform/http';
 import { HTTP_TEXT_ERRORS } from './http-text-errors';
 import { HttpSendController } from './http-send.controller';
 

@@ -1,13 +1,13 @@
 import { Controller, Get, Header, HttpCode, Post, Req, Res } from '@nestjs/common';
 import { ApiExcludeController } from '@nestjs/swagger';
 import type { FastifyReply, FastifyRequest } from 'fastify';
-import { Authenticator, DomainError, RequestLogService, SubmissionService } from '@gatehouse/core';
-import { ApiError, PeerAddressResolver, requestPeer } from '@gatehouse/platform';
-import { logChannelRequest } from '../shared/channel-request-log';
-import { httpAuthFailure, httpFailureStatus } from '../shared/http-auth-failure';
+import { ChannelGate, DomainError, SubmissionService } from '@gatehouse/core';
+import { ApiError, PeerAddressResolver } from '@gatehouse/platform';
+import { requestPeer } from '@gatehouse/platform/http';
+import { httpFailureStatus } from '../shared/http-auth-failure';
+import { finishWhenAnswered, refusalError } from '../shared/http-channel-request';
 import { fromAuthorizationHeader } from '../shared/submitted-credentials';
 
-const OPERATION = 'http.send';
 const FIELD_LIMIT = 100_000;
 
 /**
@@ -19,9 +19,8 @@ const FIELD_LIMIT = 100_000;
 @Controller('http')
 export class HttpSendController {
   constructor(
-    private readonly authenticator: Authenticator,
+    private readonly gate: ChannelGate,
     private readonly submissions: SubmissionService,
-    private readonly requestLog: RequestLogService,
     private readonly peers: PeerAddressResolver,
   ) {}
 
@@ -68,28 +67,21 @@ export class HttpSendController {
       throw new ApiError(401, 'unauthorized', 'username and password are required');
     }
 
-    const peer = requestPeer(this.peers, req);
-    const result = await this.authenticator.authenticate({
+    const admission = await this.gate.admit({
       channel: 'http',
       username,
       secret: password,
-      peer,
-      operation: OPERATION,
-      logSuccess: false,
-      failureStatus: httpFailureStatus,
+      peer: requestPeer(this.peers, req),
+      operation: 'http.send',
+      refusalStatus: httpFailureStatus,
     });
-    if (!result.ok) {
-      const failure = httpAuthFailure(result.reason);
-      const headers: Record<string, string> =
-        result.reason === 'banned' ? { 'Retry-After': String(result.retryAfterSeconds ?? 60) } : {};
-      throw new ApiError(failure.status, failure.code, failure.message, undefined, headers);
-    }
-    logChannelRequest(this.requestLog, res.raw, result.credential, OPERATION, peer);
+    if (!admission.ok) throw refusalError(admission.refusal);
+    finishWhenAnswered(admission.request, res.raw);
 
     const text = field('text');
     if (text === undefined) throw new ApiError(400, 'validation_failed', 'text: is required');
     const submission = await this.submissions
-      .submit(result.credential, { to: list('to'), body: text, groups: list('groups') })
+      .submit(admission.key, { to: list('to'), body: text, groups: list('groups') })
       .catch((err: unknown) => {
         throw inThisChannelsWords(err);
       });

@@ -1,6 +1,7 @@
 import { Logger } from '@nestjs/common';
 import { newId } from '@gatehouse/core';
-import { AnyReply, ErrorDialect, resolveError, sendReply, setErrorCode } from '@gatehouse/platform';
+import { resolveError } from '@gatehouse/platform';
+import { AnyReply, ErrorDialect, sendReply, setErrorCode } from '@gatehouse/platform/http';
 
 const logger = new Logger('HttpChannel');
 

@@ -14,7 +14,7 @@ import {
   ApiUnprocessableEntityResponse,
 } from '@nestjs/swagger';
 import { AuthenticatedCredential, Submission, SubmissionService } from '@gatehouse/core';
-import { RestKey, RestKeyGuard } from './rest-key.guard';
+import { RestKey, RestKeyGuard, RestOperation } from './rest-key.guard';
 import { JsonSchemaPipe } from '../shared/json-schema.pipe';
 import { SEND_MESSAGE_SCHEMA, SendMessageBody } from './send-message.schema';
 
@@ -58,6 +58,7 @@ export class MessagesController {
   constructor(private readonly submissions: SubmissionService) {}
 
   @Post()
+  @RestOperation('rest.POST /rest/v1/messages')
   @HttpCode(202)
   @ApiOperation({ summary: 'Submit a message; it is stored before the 202' })
   @ApiAcceptedResponse({ type: AcceptedView })
@@ -76,6 +77,7 @@ export class MessagesController {
   }
 
   @Get(':id')
+  @RestOperation('rest.GET /rest/v1/messages/:id')
   @ApiOperation({ summary: 'A message submitted by this key’s account' })
   @ApiOkResponse({ type: MessageView })
   async get(@RestKey() key: AuthenticatedCredential, @Param('id') id: string): Promise<MessageView> {

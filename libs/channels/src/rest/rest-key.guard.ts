@@ -1,55 +1,50 @@
-import { CanActivate, ExecutionContext, Injectable, createParamDecorator } from '@nestjs/common';
+import { CanActivate, ExecutionContext, Injectable, SetMetadata, createParamDecorator } from '@nestjs/common';
+import { Reflector } from '@nestjs/core';
 import type { FastifyReply, FastifyRequest } from 'fastify';
-import { AuthenticatedCredential, Authenticator, RequestLogService } from '@gatehouse/core';
-import { ApiError, PeerAddressResolver, requestPeer } from '@gatehouse/platform';
-import { httpAuthFailure, httpFailureStatus } from '../shared/http-auth-failure';
-import { logChannelRequest } from '../shared/channel-request-log';
+import { AuthenticatedCredential, ChannelGate, RequestOperation } from '@gatehouse/core';
+import { ApiError, PeerAddressResolver } from '@gatehouse/platform';
+import { requestPeer } from '@gatehouse/platform/http';
+import { httpFailureStatus } from '../shared/http-auth-failure';
+import { finishWhenAnswered, refusalError } from '../shared/http-channel-request';
 import { fromAuthorizationHeader } from '../shared/submitted-credentials';
 
 type RestRequest = FastifyRequest & { restKey?: AuthenticatedCredential };
 
 const CHALLENGE = { 'WWW-Authenticate': 'Bearer realm="gatehouse-rest", Basic realm="gatehouse-rest"' };
+const OPERATION = Symbol('rest.operation');
 
-/** `Authorization: Bearer <key>` or HTTP Basic `username:key`, checked by the shared authenticator. */
+/** The request-log operation of a REST route. */
+export const RestOperation = (operation: RequestOperation): MethodDecorator => SetMetadata(OPERATION, operation);
+
+/** `Authorization: Bearer <key>` or HTTP Basic `username:key`, through the channel gate. */
 @Injectable()
 export class RestKeyGuard implements CanActivate {
   constructor(
-    private readonly authenticator: Authenticator,
+    private readonly gate: ChannelGate,
     private readonly peers: PeerAddressResolver,
-    private readonly requestLog: RequestLogService,
+    private readonly reflector: Reflector,
   ) {}
 
   async canActivate(context: ExecutionContext): Promise<boolean> {
     const http = context.switchToHttp();
     const req = http.getRequest<RestRequest>();
-    const res = http.getResponse<FastifyReply>();
-    const operation = `rest.${req.method} ${req.routeOptions.url ?? req.url.split('?')[0]}`;
+    const operation = this.reflector.get<RequestOperation | undefined>(OPERATION, context.getHandler());
+    if (!operation) throw new Error('a REST route without @RestOperation');
     const submitted = fromAuthorizationHeader(req.headers.authorization);
-    if (!submitted)
+    if (!submitted) {
       throw new ApiError(401, 'unauthorized', 'an API key is required (Bearer or Basic)', undefined, CHALLENGE);
-
-    const peer = requestPeer(this.peers, req);
-    const result = await this.authenticator.authenticate({
+    }
+    const admission = await this.gate.admit({
       channel: 'rest',
       username: submitted.username,
       secret: submitted.secret,
-      peer,
+      peer: requestPeer(this.peers, req),
       operation,
-      logSuccess: false,
-      failureStatus: httpFailureStatus,
+      refusalStatus: httpFailureStatus,
     });
-    if (!result.ok) {
-      const failure = httpAuthFailure(result.reason);
-      const headers: Record<string, string> =
-        result.reason === 'banned'
-          ? { 'Retry-After': String(result.retryAfterSeconds ?? 60) }
-          : failure.status === 401
-            ? CHALLENGE
-            : {};
-      throw new ApiError(failure.status, failure.code, failure.message, undefined, headers);
-    }
-    req.restKey = result.credential;
-    logChannelRequest(this.requestLog, res.raw, result.credential, operation, peer);
+    if (!admission.ok) throw refusalError(admission.refusal, CHALLENGE);
+    req.restKey = admission.key;
+    finishWhenAnswered(admission.request, http.getResponse<FastifyReply>().raw);
     return true;
   }
 }

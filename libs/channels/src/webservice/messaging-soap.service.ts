@@ -1,8 +1,8 @@
 import { Injectable } from '@nestjs/common';
 import type { IServices } from 'soap';
-import { AuthenticatedCredential, Authenticator, RequestLogService, SubmissionService } from '@gatehouse/core';
-import { setErrorCode } from '@gatehouse/platform';
-import { logChannelRequest } from '../shared/channel-request-log';
+import { AuthenticatedCredential, ChannelGate, SubmissionService } from '@gatehouse/core';
+import { setErrorCode } from '@gatehouse/platform/http';
+import { finishWhenAnswered } from '../shared/http-channel-request';
 import { httpAuthFailure } from '../shared/http-auth-failure';
 import { SoapOperation } from './messaging.wsdl';
 import { soapLogin } from './soap-credentials';
@@ -39,9 +39,8 @@ const faultStatus = (): string => String(SOAP_FAULT_STATUS);
 @Injectable()
 export class MessagingSoapService {
   constructor(
-    private readonly authenticator: Authenticator,
+    private readonly gate: ChannelGate,
     private readonly submissions: SubmissionService,
-    private readonly requestLog: RequestLogService,
   ) {}
 
   /** The tree the `soap` server dispatches on: service → port → operation (names from the WSDL). */
@@ -98,28 +97,26 @@ export class MessagingSoapService {
     exchange: SoapExchange,
   ): Promise<AuthenticatedCredential> {
     const login = soapLogin(fields, header);
-    const peer = exchange.remoteAddress;
-    const logged = `soap.${operation}`;
-    const result = await this.authenticator.authenticate({
+    const admission = await this.gate.admit({
       channel: 'webservice',
       username: login.username,
       secret: login.password,
-      peer,
-      operation: logged,
-      logSuccess: false,
-      failureStatus: faultStatus,
+      peer: exchange.remoteAddress,
+      operation: `soap.${operation}`,
+      refusalStatus: faultStatus,
     });
-    if (!result.ok) {
-      const failure = httpAuthFailure(result.reason);
-      if (result.reason !== 'banned') throw SoapFault.client(failure.code, failure.message);
-      const retryAfterSeconds = result.retryAfterSeconds ?? 60;
+    if (!admission.ok) {
+      const { reason, retryAfterSeconds } = admission.refusal;
+      const failure = httpAuthFailure(reason);
+      if (reason !== 'banned') throw SoapFault.client(failure.code, failure.message);
+      const retry = retryAfterSeconds ?? 60;
       throw SoapFault.client(failure.code, failure.message, {
-        retryAfterSeconds,
-        headers: { 'Retry-After': String(retryAfterSeconds) },
+        retryAfterSeconds: retry,
+        headers: { 'Retry-After': String(retry) },
       });
     }
-    logChannelRequest(this.requestLog, exchange.response, result.credential, logged, peer);
-    return result.credential;
+    finishWhenAnswered(admission.request, exchange.response);
+    return admission.key;
   }
 
   /** Turns any failure into a fault, with its headers and its code for the request log. */

@@ -1,7 +1,8 @@
 import type { FastifyInstance } from 'fastify';
 import { IServerlessRequest, IServices, Server, WSDL } from 'soap';
 import type { GatehouseConfig } from '@gatehouse/config';
-import { PeerAddressResolver, requestPeer } from '@gatehouse/platform';
+import { PeerAddressResolver } from '@gatehouse/platform';
+import { requestPeer } from '@gatehouse/platform/http';
 import { MESSAGING_PATH, messagingWsdl } from './messaging.wsdl';
 import { SoapExchange } from './soap-exchange';
 import { sendSoapFault, toSoapFault } from './soap-fault';

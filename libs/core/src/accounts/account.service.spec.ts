@@ -1,18 +1,19 @@
 import { loadConfig } from '@gatehouse/config';
 import { Actor } from '../access/actor';
 import { Channel, SECRET_PREFIX } from '../channels/channel';
-import { DomainError } from '../common/domain-error';
-import { UnitOfWork } from '../common/unit-of-work';
-import { Credential, CredentialSecret } from '../credentials/credential.model';
-import { CredentialRepository } from '../credentials/credential.repository';
 import { CredentialService } from '../credentials/credential.service';
-import { ChangeNotifier } from '../events/change-notifier';
 import { GroupService } from '../groups/group.service';
-import { AuditLogRepository } from '../logs/audit-log';
 import { AuditLogService } from '../logs/audit-log.service';
 import { SecretHasher } from '../secrets/secret-hasher';
+import {
+  accountRepositoryMock,
+  auditLogRepositoryMock,
+  changeNotifierMock,
+  credentialRepositoryMock,
+  expectDomainError,
+  passThroughUnitOfWork,
+} from '../testing';
 import { Account } from './account.model';
-import { AccountRepository } from './account.repository';
 import { AccountService } from './account.service';
 
 const PEPPER = 'account-service-spec-pepper-0123456789abc';
@@ -37,50 +38,13 @@ const MASTER_ADMIN: Actor = {
   tenantId: MASTER.id,
 };
 
-type Mocked<T> = { [K in keyof T]: jest.Mock };
-
 function setup(env: Record<string, string> = {}) {
-  const accounts: Mocked<AccountRepository> = {
-    insert: jest.fn().mockResolvedValue(undefined),
-    update: jest.fn().mockResolvedValue(undefined),
-    findById: jest.fn((_scope: unknown, id: string) => Promise.resolve(id === MASTER.id ? MASTER : null)),
-    findByExternalId: jest.fn().mockResolvedValue(null),
-    list: jest.fn().mockResolvedValue({ data: [], nextCursor: null }),
-    countSubAccounts: jest.fn().mockResolvedValue(0),
-    deleteCascade: jest.fn().mockResolvedValue(undefined),
-  };
-  const credentialRepo: Mocked<CredentialRepository> = {
-    insert: jest.fn().mockResolvedValue(undefined),
-    update: jest.fn().mockResolvedValue(undefined),
-    findById: jest.fn().mockResolvedValue(null),
-    list: jest.fn().mockResolvedValue({ data: [], nextCursor: null }),
-    isUsernameTaken: jest.fn().mockResolvedValue(false),
-    delete: jest.fn().mockResolvedValue(undefined),
-    countByChannel: jest.fn().mockResolvedValue([]),
-    countUsingGroup: jest.fn().mockResolvedValue(0),
-    listIdsUsingGroup: jest.fn().mockResolvedValue([]),
-    replaceSecretHash: jest.fn().mockResolvedValue(true),
-    listSecrets: jest.fn().mockResolvedValue([]),
-    insertSecret: jest.fn().mockResolvedValue(undefined),
-    deleteSecrets: jest.fn().mockResolvedValue(undefined),
-    setSecretExpiry: jest.fn().mockResolvedValue(undefined),
-    findAuthByUsername: jest.fn().mockResolvedValue(null),
-    findAuthByLookupKey: jest.fn().mockResolvedValue(null),
-    listIdsByAccountTree: jest.fn().mockResolvedValue([]),
-    touchLastUsed: jest.fn().mockResolvedValue(undefined),
-    getAvatar: jest.fn().mockResolvedValue(null),
-    putAvatar: jest.fn().mockResolvedValue(undefined),
-    deleteAvatar: jest.fn().mockResolvedValue(true),
-  };
-  const auditRepo: Mocked<AuditLogRepository> = {
-    insert: jest.fn().mockResolvedValue(undefined),
-    list: jest.fn().mockResolvedValue({ data: [], nextCursor: null }),
-  };
-  const uow: UnitOfWork = { transaction: (work) => work() };
-  const changes: Mocked<ChangeNotifier> = {
-    publish: jest.fn().mockResolvedValue(undefined),
-    subscribe: jest.fn().mockReturnValue(() => undefined),
-  };
+  const accounts = accountRepositoryMock();
+  accounts.findById.mockImplementation((_scope, id) => Promise.resolve(id === MASTER.id ? MASTER : null));
+  const credentialRepo = credentialRepositoryMock();
+  const auditRepo = auditLogRepositoryMock();
+  const uow = passThroughUnitOfWork();
+  const changes = changeNotifierMock();
   const config = loadConfig({ GATEHOUSE_DATA_DIR: '/tmp', GATEHOUSE_BCRYPT_COST: '4', ...env });
   const hasher = new SecretHasher(PEPPER, 4);
   const audit = new AuditLogService(auditRepo);
@@ -99,11 +63,6 @@ function setup(env: Record<string, string> = {}) {
 }
 
 const ctx = (actor: Actor) => ({ actor, peer: '127.0.0.1' });
-
-async function expectDomainError(p: Promise<unknown>, match: Record<string, unknown>): Promise<void> {
-  await expect(p).rejects.toBeInstanceOf(DomainError);
-  await expect(p).rejects.toMatchObject(match);
-}
 
 describe('AccountService.create — legacy rule', () => {
   it('a root-created master created just before the cutoff gets exactly four legacy credentials', async () => {
@@ -136,7 +95,7 @@ describe('AccountService.create — legacy rule', () => {
 
     // Every issued credential is written with a secret that verifies.
     expect(credentialRepo.insert).toHaveBeenCalledTimes(4);
-    for (const [credential, secrets] of credentialRepo.insert.mock.calls as [Credential, CredentialSecret[]][]) {
+    for (const [credential, secrets] of credentialRepo.insert.mock.calls) {
       const issued = created.credentials.find((c) => c.credential.id === credential.id)!;
       expect(issued).toBeDefined();
       expect(secrets).toHaveLength(1);

@@ -218,7 +218,13 @@ export class AccountService {
         details: { credentials: credentialIds.length },
       });
     });
-    await this.changes.publish({ type: 'account.changed', accountId: id, credentialIds, endSessions: true });
+    await this.changes.publish({
+      type: 'account.changed',
+      accountId: id,
+      credentialIds,
+      endSessions: true,
+      reason: 'account_deleted',
+    });
   }
 
   async channels(actor: Actor, id: string): Promise<ChannelState[]> {
@@ -232,7 +238,13 @@ export class AccountService {
 
   private async notifyAccountChanged(accountId: string, endSessions: boolean): Promise<void> {
     const credentialIds = await this.credentialRepo.listIdsByAccountTree(accountId);
-    await this.changes.publish({ type: 'account.changed', accountId, credentialIds, endSessions });
+    await this.changes.publish({
+      type: 'account.changed',
+      accountId,
+      credentialIds,
+      endSessions,
+      ...(endSessions ? { reason: 'account_suspended' as const } : {}),
+    });
   }
 
   /** Where a new account goes, by who asks: root anywhere, a master under itself, a sub nowhere. */

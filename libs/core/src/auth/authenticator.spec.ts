@@ -4,12 +4,11 @@ import { Channel } from '../channels/channel';
 import { newId } from '../common/ids';
 import { Credential, CredentialAuthRecord, CredentialSecret } from '../credentials/credential.model';
 import { CredentialRepository } from '../credentials/credential.repository';
-import { InProcessChangeNotifier } from '../events/change-notifier';
+import { InMemoryPeerBanList, InProcessChangeNotifier } from '@gatehouse/coordination';
 import { canonicalCidrList } from '../network/cidr-allowlist';
 import { generateSecret, generateUsername, secretHint } from '../secrets/secret-format';
 import { SecretHasher, bcryptCostOf } from '../secrets/secret-hasher';
 import { AuthRequest, Authenticator } from './authenticator';
-import { InMemoryPeerBanList } from './peer-ban-list';
 import { SecretUpgrader } from './secret-upgrader';
 
 const PEPPER = 'authenticator-spec-pepper-0123456789abcdef';
@@ -155,7 +154,7 @@ class WorkCountingHasher extends SecretHasher {
 }
 
 function req(channel: Channel, username: string | null, secret: string, extra: Partial<AuthRequest> = {}): AuthRequest {
-  return { channel, username, secret, peer: PEER, operation: `${channel}.login`, ...extra };
+  return { channel, username, secret, peer: PEER, operation: 'admin.verify', ...extra };
 }
 
 describe('Authenticator', () => {
@@ -190,7 +189,7 @@ describe('Authenticator', () => {
           credentialId: record.credential.id,
           accountId: 'acc-1',
           peer: PEER,
-          operation: 'ftp.login',
+          operation: 'admin.verify',
           outcome: 'ok',
           status: 'accepted',
         }),

@@ -4,6 +4,7 @@ import { CredentialUsageRecorder } from '../credentials/credential-usage.recorde
 import { CredentialAuthRecord, CredentialSecret } from '../credentials/credential.model';
 import { CREDENTIAL_REPOSITORY, CredentialRepository } from '../credentials/credential.repository';
 import { CHANGE_NOTIFIER, ChangeNotifier } from '../events/change-notifier';
+import { RequestOperation, RequestOutcome } from '../logs/request-log';
 import { RequestLogService } from '../logs/request-log.service';
 import { CidrAllowlist } from '../network/cidr-allowlist';
 import { hasGeneratedShape } from '../secrets/secret-format';
@@ -24,8 +25,8 @@ export interface AuthRequest {
   secret: string;
   /** Normalised peer address (see normalizePeerAddress). */
   peer: string;
-  /** For the request log, e.g. `ftp.login`. */
-  operation: string;
+  /** For the request log. */
+  operation: RequestOperation;
   /**
    * Write the success to the request log here. Listeners that log the whole request
    * afterwards (with its final status) pass false. Failures are always logged here.
@@ -99,7 +100,7 @@ export class Authenticator implements OnModuleDestroy {
     const username = req.username ? asciiLower(req.username.trim()) : null;
     const banSubject = req.banSubject ?? peerBanSubject(req.peer);
     const entry = (
-      outcome: string,
+      outcome: RequestOutcome,
       cred?: AuthenticatedCredential | { credentialId?: string; accountId?: string; tenantId?: string },
     ) => ({
       channel: req.channel,
@@ -113,7 +114,8 @@ export class Authenticator implements OnModuleDestroy {
       status: outcome === 'ok' ? 'accepted' : (req.failureStatus?.(outcome as AuthFailureReason) ?? 'refused'),
       durationMs: Math.round(performance.now() - started),
     });
-    const log = (outcome: string, cred?: Parameters<typeof entry>[1]) => this.requestLog.record(entry(outcome, cred));
+    const log = (outcome: RequestOutcome, cred?: Parameters<typeof entry>[1]) =>
+      this.requestLog.record(entry(outcome, cred));
 
     const ban = await this.bans.check(banSubject);
     if (ban.banned) {

@@ -1,4 +1,4 @@
-import { DomainError } from '../common/domain-error';
+import { domainErrorOf } from '../testing';
 import { MAX_AVATAR_BYTES, checkAvatar, detectAvatarType } from './avatar-content';
 
 const PNG = Buffer.concat([Buffer.from([0x89, 0x50, 0x4e, 0x47, 0x0d, 0x0a, 0x1a, 0x0a]), Buffer.alloc(32, 1)]);
@@ -10,16 +10,6 @@ const WEBP = Buffer.concat([
   Buffer.alloc(32, 3),
 ]);
 const GIF = Buffer.concat([Buffer.from('GIF89a', 'latin1'), Buffer.alloc(32, 4)]);
-
-function errorOf(fn: () => unknown): DomainError {
-  try {
-    fn();
-  } catch (err) {
-    expect(err).toBeInstanceOf(DomainError);
-    return err as DomainError;
-  }
-  throw new Error('expected a DomainError, nothing was thrown');
-}
 
 describe('detectAvatarType', () => {
   it('recognises PNG, JPEG and WebP by their magic bytes', () => {
@@ -57,13 +47,13 @@ describe('checkAvatar', () => {
     ['a GIF', GIF],
     ['text', Buffer.from('just some text, not an image')],
   ])('refuses %s as a validation error', (_label, data) => {
-    const err = errorOf(() => checkAvatar(data));
+    const err = domainErrorOf(() => checkAvatar(data));
     expect(err.kind).toBe('validation');
     expect(err.details).toMatchObject({ field: 'avatar' });
   });
 
   it('refuses an empty body', () => {
-    const err = errorOf(() => checkAvatar(Buffer.alloc(0)));
+    const err = domainErrorOf(() => checkAvatar(Buffer.alloc(0)));
     expect(err.kind).toBe('validation');
     expect(err.message).toContain('empty');
   });
@@ -72,7 +62,7 @@ describe('checkAvatar', () => {
     expect(MAX_AVATAR_BYTES).toBe(256 * 1024);
     const exact = Buffer.concat([PNG, Buffer.alloc(MAX_AVATAR_BYTES - PNG.length)]);
     expect(checkAvatar(exact)).toBe('image/png');
-    const err = errorOf(() => checkAvatar(Buffer.concat([exact, Buffer.alloc(1)])));
+    const err = domainErrorOf(() => checkAvatar(Buffer.concat([exact, Buffer.alloc(1)])));
     expect(err.kind).toBe('payload_too_large');
     expect(err.details).toMatchObject({ field: 'avatar', limit: MAX_AVATAR_BYTES });
   });

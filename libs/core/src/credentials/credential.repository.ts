@@ -43,6 +43,7 @@ export interface CredentialRepository {
   findAuthByUsername(channel: Channel, username: string): Promise<CredentialAuthRecord | null>;
   findAuthByLookupKey(lookupKey: string): Promise<CredentialAuthRecord | null>;
   listIdsByAccountTree(accountId: string): Promise<string[]>;
+  /** Sets `lastUsedAt` of every credential in `ids`, however many (the implementation batches them). */
   touchLastUsed(ids: string[], at: Date): Promise<void>;
 
   getAvatar(credentialId: string): Promise<Avatar | null>;

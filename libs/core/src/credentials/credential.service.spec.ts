@@ -2,20 +2,22 @@ import * as bcrypt from 'bcrypt';
 import { loadConfig } from '@gatehouse/config';
 import { Actor } from '../access/actor';
 import { Account } from '../accounts/account.model';
-import { AccountRepository } from '../accounts/account.repository';
-import { DomainError } from '../common/domain-error';
 import { newId } from '../common/ids';
-import { UnitOfWork } from '../common/unit-of-work';
-import { ChangeNotifier } from '../events/change-notifier';
 import { RecipientGroup } from '../groups/group.model';
-import { GroupRepository } from '../groups/group.repository';
 import { GroupService } from '../groups/group.service';
-import { AuditLogRepository } from '../logs/audit-log';
 import { AuditLogService } from '../logs/audit-log.service';
 import { generateSecret, looksGenerated } from '../secrets/secret-format';
 import { SecretHasher } from '../secrets/secret-hasher';
+import {
+  accountRepositoryMock,
+  auditLogRepositoryMock,
+  changeNotifierMock,
+  credentialRepositoryMock,
+  expectDomainError,
+  groupRepositoryMock,
+  passThroughUnitOfWork,
+} from '../testing';
 import { Credential, CredentialSecret } from './credential.model';
-import { CredentialRepository } from './credential.repository';
 import { CredentialService, MAX_GRACE_SECONDS } from './credential.service';
 
 const PEPPER = 'credential-service-spec-pepper-0123456789';
@@ -34,46 +36,6 @@ const ACCOUNT: Account = {
   updatedAt: new Date('2024-01-01T00:00:00Z'),
 };
 
-type Mocked<T> = { [K in keyof T]: jest.Mock };
-
-function credentialRepoMock(): Mocked<CredentialRepository> {
-  return {
-    insert: jest.fn().mockResolvedValue(undefined),
-    update: jest.fn().mockResolvedValue(undefined),
-    findById: jest.fn().mockResolvedValue(null),
-    list: jest.fn().mockResolvedValue({ data: [], nextCursor: null }),
-    isUsernameTaken: jest.fn().mockResolvedValue(false),
-    delete: jest.fn().mockResolvedValue(undefined),
-    countByChannel: jest.fn().mockResolvedValue([]),
-    countUsingGroup: jest.fn().mockResolvedValue(0),
-    listIdsUsingGroup: jest.fn().mockResolvedValue([]),
-    replaceSecretHash: jest.fn().mockResolvedValue(true),
-    listSecrets: jest.fn().mockResolvedValue([]),
-    insertSecret: jest.fn().mockResolvedValue(undefined),
-    deleteSecrets: jest.fn().mockResolvedValue(undefined),
-    setSecretExpiry: jest.fn().mockResolvedValue(undefined),
-    findAuthByUsername: jest.fn().mockResolvedValue(null),
-    findAuthByLookupKey: jest.fn().mockResolvedValue(null),
-    listIdsByAccountTree: jest.fn().mockResolvedValue([]),
-    touchLastUsed: jest.fn().mockResolvedValue(undefined),
-    getAvatar: jest.fn().mockResolvedValue(null),
-    putAvatar: jest.fn().mockResolvedValue(undefined),
-    deleteAvatar: jest.fn().mockResolvedValue(true),
-  };
-}
-
-function accountRepoMock(): Mocked<AccountRepository> {
-  return {
-    insert: jest.fn().mockResolvedValue(undefined),
-    update: jest.fn().mockResolvedValue(undefined),
-    findById: jest.fn().mockResolvedValue(ACCOUNT),
-    findByExternalId: jest.fn().mockResolvedValue(null),
-    list: jest.fn().mockResolvedValue({ data: [], nextCursor: null }),
-    countSubAccounts: jest.fn().mockResolvedValue(0),
-    deleteCascade: jest.fn().mockResolvedValue(undefined),
-  };
-}
-
 function group(slug: string): RecipientGroup {
   const now = new Date();
   return {
@@ -88,27 +50,16 @@ function group(slug: string): RecipientGroup {
 }
 
 function setup() {
-  const repo = credentialRepoMock();
-  const accounts = accountRepoMock();
-  const groupRepo: Mocked<GroupRepository> = {
-    insert: jest.fn().mockResolvedValue(undefined),
-    update: jest.fn().mockResolvedValue(undefined),
-    delete: jest.fn().mockResolvedValue(undefined),
-    findBySlug: jest.fn().mockResolvedValue(null),
-    findBySlugs: jest.fn((_accountId: string, slugs: string[]) =>
-      Promise.resolve(slugs.filter((s) => ['vip', 'staff'].includes(s)).map(group)),
-    ),
-    list: jest.fn().mockResolvedValue({ data: [], nextCursor: null }),
-  };
-  const auditRepo: Mocked<AuditLogRepository> = {
-    insert: jest.fn().mockResolvedValue(undefined),
-    list: jest.fn().mockResolvedValue({ data: [], nextCursor: null }),
-  };
-  const uow: UnitOfWork = { transaction: (work) => work() };
-  const changes: Mocked<ChangeNotifier> = {
-    publish: jest.fn().mockResolvedValue(undefined),
-    subscribe: jest.fn().mockReturnValue(() => undefined),
-  };
+  const repo = credentialRepositoryMock();
+  const accounts = accountRepositoryMock();
+  accounts.findById.mockResolvedValue(ACCOUNT);
+  const groupRepo = groupRepositoryMock();
+  groupRepo.findBySlugs.mockImplementation((_accountId, slugs) =>
+    Promise.resolve(slugs.filter((s) => ['vip', 'staff'].includes(s)).map(group)),
+  );
+  const auditRepo = auditLogRepositoryMock();
+  const uow = passThroughUnitOfWork();
+  const changes = changeNotifierMock();
   const hasher = new SecretHasher(PEPPER, 4);
   const config = loadConfig({ GATEHOUSE_DATA_DIR: '/tmp', GATEHOUSE_BCRYPT_COST: '4' });
   const audit = new AuditLogService(auditRepo);
@@ -148,11 +99,6 @@ function secretRow(credentialId: string, expiresAt: Date | null): CredentialSecr
   return { id: newId(), credentialId, hash: 'hmac-sha256$00', lookupKey: '00', expiresAt, createdAt: new Date() };
 }
 
-async function expectDomainError(p: Promise<unknown>, match: Record<string, unknown>): Promise<void> {
-  await expect(p).rejects.toBeInstanceOf(DomainError);
-  await expect(p).rejects.toMatchObject(match);
-}
-
 describe('CredentialService.create', () => {
   it('issues a generated REST key: gkr_ secret, HMAC-hashed with lookup key, generated username', async () => {
     const { service, repo, hasher, auditRepo } = setup();
@@ -173,7 +119,7 @@ describe('CredentialService.create', () => {
     expect(issued.postbackSigningSecret).toMatch(/^whsec_/);
 
     expect(repo.insert).toHaveBeenCalledTimes(1);
-    const [credential, secrets] = repo.insert.mock.calls[0] as [Credential, CredentialSecret[]];
+    const [credential, secrets] = repo.insert.mock.calls[0];
     expect(credential).toBe(issued.credential);
     expect(secrets).toHaveLength(1);
     expect(secrets[0].credentialId).toBe(credential.id);
@@ -312,7 +258,7 @@ describe('CredentialService.create', () => {
       const issued = await service.create(CTX, ACCOUNT.id, { channel: 'ftp', name: 'k', secret });
       expect(issued.secret).toBe(secret);
       expect(issued.credential.secretHint).toBeNull(); // a password's last characters are not shown
-      const [, rows] = repo.insert.mock.calls[0] as [Credential, CredentialSecret[]];
+      const [, rows] = repo.insert.mock.calls[0];
       expect(rows[0].hash.startsWith('bcrypt-hmac$')).toBe(true);
       expect(rows[0].lookupKey).toBeNull();
       await expect(hasher.verify(rows[0].hash, secret)).resolves.toBe(true);
@@ -336,7 +282,7 @@ describe('CredentialService.create', () => {
       const hash = (await bcrypt.hash('imported secret', 4)).replace(/^\$2b\$/, '$2y$');
       const issued = await service.create(CTX, ACCOUNT.id, { channel: 'email', name: 'k', secretHash: hash });
       expect(issued.secret).toBeNull();
-      const [, rows] = repo.insert.mock.calls[0] as [Credential, CredentialSecret[]];
+      const [, rows] = repo.insert.mock.calls[0];
       expect(rows[0].hash).toBe(hash);
       expect(issued.credential.secretHint).toBeNull();
     });
@@ -460,7 +406,7 @@ describe('CredentialService.rotate', () => {
     expect(repo.deleteSecrets).toHaveBeenCalledWith([olderInGrace.id, oldActive.id]);
     expect(repo.setSecretExpiry).not.toHaveBeenCalled();
     expect(repo.insertSecret).toHaveBeenCalledTimes(1);
-    const row = repo.insertSecret.mock.calls[0]![0] as CredentialSecret;
+    const row = repo.insertSecret.mock.calls[0][0];
     expect(row.credentialId).toBe(current.id);
     expect(row.expiresAt).toBeNull();
     await expect(hasher.verify(row.hash, issued.secret!)).resolves.toBe(true);
@@ -471,6 +417,7 @@ describe('CredentialService.rotate', () => {
       type: 'credential.changed',
       credentialId: current.id,
       endSessions: true,
+      reason: 'credential_rotated',
     });
   });
 
@@ -489,7 +436,7 @@ describe('CredentialService.rotate', () => {
     const after = Date.now();
     expect(repo.deleteSecrets).not.toHaveBeenCalled();
     expect(repo.setSecretExpiry).toHaveBeenCalledTimes(1);
-    const [ids, expiresAt] = repo.setSecretExpiry.mock.calls[0] as [string[], Date];
+    const [ids, expiresAt] = repo.setSecretExpiry.mock.calls[0];
     // Only the secret that was current gets grace; the older one keeps its own deadline.
     expect(ids).toEqual([oldActive.id]);
     expect(expiresAt.getTime()).toBeGreaterThanOrEqual(before + 3600_000);
@@ -577,6 +524,7 @@ describe('CredentialService.update / delete change events', () => {
       type: 'credential.changed',
       credentialId: current.id,
       endSessions: true,
+      reason: 'credential_blocked',
     });
     expect(auditRepo.insert).toHaveBeenCalledWith(expect.objectContaining({ action: 'credential.block' }));
   });
@@ -631,6 +579,7 @@ describe('CredentialService.update / delete change events', () => {
       type: 'credential.changed',
       credentialId: current.id,
       endSessions: true,
+      reason: 'credential_deleted',
     });
   });
 

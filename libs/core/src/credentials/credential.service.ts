@@ -221,10 +221,12 @@ export class CredentialService {
       await this.audit.record(ctx, this.auditOf(next, action, { changed }));
     });
     // Blocking ends open sessions; any other change only drops cached verdicts.
+    const blocked = changed.includes('enabled') && !next.enabled;
     await this.changes.publish({
       type: 'credential.changed',
       credentialId: id,
-      endSessions: changed.includes('enabled') && !next.enabled,
+      endSessions: blocked,
+      ...(blocked ? { reason: 'credential_blocked' as const } : {}),
     });
     return next;
   }
@@ -262,7 +264,12 @@ export class CredentialService {
         }),
       );
     });
-    await this.changes.publish({ type: 'credential.changed', credentialId: id, endSessions: grace === 0 });
+    await this.changes.publish({
+      type: 'credential.changed',
+      credentialId: id,
+      endSessions: grace === 0,
+      ...(grace === 0 ? { reason: 'credential_rotated' as const } : {}),
+    });
     return { credential: next, secret };
   }
 
@@ -272,7 +279,12 @@ export class CredentialService {
       await this.repo.delete(id);
       await this.audit.record(ctx, this.auditOf(current, 'credential.delete', {}));
     });
-    await this.changes.publish({ type: 'credential.changed', credentialId: id, endSessions: true });
+    await this.changes.publish({
+      type: 'credential.changed',
+      credentialId: id,
+      endSessions: true,
+      reason: 'credential_deleted',
+    });
   }
 
   async putAvatar(ctx: AdminContext, id: string, data: Buffer): Promise<Credential> {

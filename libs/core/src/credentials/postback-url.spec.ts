@@ -1,15 +1,5 @@
-import { DomainError } from '../common/domain-error';
+import { domainErrorOf } from '../testing';
 import { isPrivateTarget, validatePostbackUrl } from './postback-url';
-
-function errorOf(fn: () => unknown): DomainError {
-  try {
-    fn();
-  } catch (err) {
-    expect(err).toBeInstanceOf(DomainError);
-    return err as DomainError;
-  }
-  throw new Error('expected a DomainError, nothing was thrown');
-}
 
 describe('validatePostbackUrl', () => {
   it('accepts a public https URL and returns it serialised', () => {
@@ -28,7 +18,7 @@ describe('validatePostbackUrl', () => {
     ['', 'not a valid URL'],
     ['/relative/path', 'not a valid URL'],
   ])('rejects %p', (url, message) => {
-    const err = errorOf(() => validatePostbackUrl(url, true));
+    const err = domainErrorOf(() => validatePostbackUrl(url, true));
     expect(err.kind).toBe('validation');
     expect(err.details).toMatchObject({ field: 'postbackUrl' });
     expect(err.message).toContain(message);
@@ -39,7 +29,7 @@ describe('validatePostbackUrl', () => {
     const ok = base + 'a'.repeat(2048 - base.length);
     expect(ok).toHaveLength(2048);
     expect(validatePostbackUrl(ok, false)).toBe(ok);
-    const err = errorOf(() => validatePostbackUrl(ok + 'a', true));
+    const err = domainErrorOf(() => validatePostbackUrl(ok + 'a', true));
     expect(err.kind).toBe('validation');
     expect(err.message).toContain('2048');
   });
@@ -66,7 +56,7 @@ describe('validatePostbackUrl', () => {
   ];
 
   it.each(privateUrls)('refuses the private target %s by default', (url) => {
-    const err = errorOf(() => validatePostbackUrl(url, false));
+    const err = domainErrorOf(() => validatePostbackUrl(url, false));
     expect(err.kind).toBe('validation');
     expect(err.details).toMatchObject({ field: 'postbackUrl', code: 'private_address' });
   });

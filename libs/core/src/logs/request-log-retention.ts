@@ -5,7 +5,7 @@ import { REQUEST_LOG_REPOSITORY, RequestLogRepository } from './request-log';
 
 const DAY_MS = 86_400_000;
 /** Rows per DELETE: short statements, so pruning a large backlog never holds the database for long. */
-export const PRUNE_BATCH = 1_000;
+export const PRUNE_BATCH = 500;
 const PRUNE_EVERY_MS = 60 * 60_000;
 const FIRST_PRUNE_AFTER_MS = 30_000;
 

@@ -1,5 +1,5 @@
 import { Logger } from '@nestjs/common';
-import { RequestLogEntry, RequestLogRepository } from './request-log';
+import { RequestLogEntry, RequestLogRepository, RequestOperation } from './request-log';
 import { REQUEST_LOG_BATCH, REQUEST_LOG_MAX_QUEUE, RequestLogService } from './request-log.service';
 
 class FakeRepository implements RequestLogRepository {
@@ -37,13 +37,14 @@ class FakeRepository implements RequestLogRepository {
 
 const entry = (operation: string) => ({
   channel: 'rest' as const,
+  // Any text: the writer stores what it is given; the vocabulary is checked where rows are made.
+  operation: operation as RequestOperation,
   credentialId: 'cred-1',
   accountId: 'acct-1',
   tenantId: 'acct-1',
   username: 'u'.repeat(100),
   peer: '192.0.2.1',
-  operation,
-  outcome: 'ok',
+  outcome: 'ok' as const,
   status: '200',
   durationMs: 1,
 });

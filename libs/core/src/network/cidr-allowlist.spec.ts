@@ -1,16 +1,5 @@
-import { DomainError } from '../common/domain-error';
+import { domainErrorOf } from '../testing';
 import { CidrAllowlist, MAX_ALLOWED_CIDRS, canonicalCidr, canonicalCidrList } from './cidr-allowlist';
-
-/** Runs fn, which must throw a DomainError, and returns that error. */
-function domainErrorOf(fn: () => unknown): DomainError {
-  try {
-    fn();
-  } catch (err) {
-    expect(err).toBeInstanceOf(DomainError);
-    return err as DomainError;
-  }
-  throw new Error('expected a DomainError, nothing was thrown');
-}
 
 describe('canonicalCidr', () => {
   it.each([

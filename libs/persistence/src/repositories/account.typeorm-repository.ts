@@ -17,6 +17,7 @@ import {
   CredentialSecretEntity,
 } from '../entities/credential.entity';
 import { RecipientGroupEntity } from '../entities/group.entity';
+import { chunked } from '../sql-limits';
 import { TypeOrmUnitOfWork } from '../unit-of-work.typeorm';
 import { applyPage, applyScope } from './query-helpers';
 
@@ -68,7 +69,7 @@ export class TypeOrmAccountRepository implements AccountRepository {
     const groupIds = (
       await em.getRepository(RecipientGroupEntity).find({ select: { id: true }, where: { accountId: id } })
     ).map((g) => g.id);
-    for (const chunk of chunks(credentialIds, 500)) {
+    for (const chunk of chunked(credentialIds)) {
       await em
         .createQueryBuilder()
         .delete()
@@ -88,7 +89,7 @@ export class TypeOrmAccountRepository implements AccountRepository {
         .where('credential_id IN (:...ids)', { ids: chunk })
         .execute();
     }
-    for (const chunk of chunks(groupIds, 500)) {
+    for (const chunk of chunked(groupIds)) {
       await em
         .createQueryBuilder()
         .delete()
@@ -101,12 +102,6 @@ export class TypeOrmAccountRepository implements AccountRepository {
     await em.getRepository(AdminTokenEntity).delete({ accountId: id });
     await em.getRepository(AccountEntity).delete({ id });
   }
-}
-
-function chunks<T>(items: T[], size: number): T[][] {
-  const out: T[][] = [];
-  for (let i = 0; i < items.length; i += size) out.push(items.slice(i, i + size));
-  return out;
 }
 
 export function toModel(e: AccountEntity): Account {

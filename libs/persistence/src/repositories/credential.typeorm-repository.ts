@@ -21,6 +21,7 @@ import {
   CredentialSecretEntity,
 } from '../entities/credential.entity';
 import { RecipientGroupEntity } from '../entities/group.entity';
+import { chunked } from '../sql-limits';
 import { TypeOrmUnitOfWork } from '../unit-of-work.typeorm';
 import { applyPage, applyScope, containsPattern } from './query-helpers';
 
@@ -153,7 +154,8 @@ export class TypeOrmCredentialRepository implements CredentialRepository {
   }
 
   async touchLastUsed(ids: string[], at: Date): Promise<void> {
-    if (ids.length > 0) await this.credentials.update({ id: In(ids) }, { lastUsedAt: at });
+    // Any number of ids (a usage flush after an outage can hold many): one UPDATE per slice.
+    for (const slice of chunked(ids)) await this.credentials.update({ id: In(slice) }, { lastUsedAt: at });
   }
 
   async getAvatar(credentialId: string): Promise<Avatar | null> {

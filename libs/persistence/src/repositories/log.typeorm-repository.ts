@@ -11,6 +11,7 @@ import {
   toPage,
 } from '@gatehouse/core';
 import { AuditLogEntity, RequestLogEntity } from '../entities/log.entity';
+import { MAX_BOUND_IDS } from '../sql-limits';
 import { TypeOrmUnitOfWork } from '../unit-of-work.typeorm';
 import { applyPage, applyScope } from './query-helpers';
 
@@ -66,7 +67,7 @@ export class TypeOrmRequestLogRepository implements RequestLogRepository {
     // a DELETE by id: MySQL takes no LIMIT in an IN subquery, SQLite no DELETE … LIMIT.
     const rows = await this.uow.sql<{ id: string }>('SELECT id FROM request_log WHERE id < ? ORDER BY id LIMIT ?', [
       beforeId,
-      limit,
+      Math.min(limit, MAX_BOUND_IDS), // the ids become the DELETE's bound parameters
     ]);
     if (rows.length === 0) return 0;
     await this.uow.sql(`DELETE FROM request_log WHERE id IN (${rows.map(() => '?').join(', ')})`, [
@@ -85,7 +86,12 @@ export class TypeOrmRequestLogRepository implements RequestLogRepository {
     if (filter.to) qb.andWhere('r.at < :to', { to: filter.to.getTime() });
     const rows = await applyPage(qb, 'r', page).getMany();
     return toPage(
-      rows.map((r) => ({ ...r, channel: r.channel as RequestLogEntry['channel'] })),
+      rows.map((r) => ({
+        ...r,
+        channel: r.channel as RequestLogEntry['channel'],
+        operation: r.operation as RequestLogEntry['operation'],
+        outcome: r.outcome as RequestLogEntry['outcome'],
+      })),
       page.limit,
     );
   }

@@ -1,5 +1,5 @@
 import type { AnyRequest } from './http-reply';
-import { PeerAddressResolver } from './peer-address';
+import { PeerAddressResolver } from '../network/peer-address';
 
 /** The client's address for a request, Fastify's or Node's (see PeerAddressResolver). */
 export function requestPeer(resolver: PeerAddressResolver, req: AnyRequest): string {

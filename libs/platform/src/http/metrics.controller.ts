@@ -1,22 +1,9 @@
 import { createHash, timingSafeEqual } from 'node:crypto';
 import { CanActivate, Controller, ExecutionContext, Get, Header, Inject, Injectable, UseGuards } from '@nestjs/common';
+import { ApiExcludeController } from '@nestjs/swagger';
 import { GATEHOUSE_CONFIG, GatehouseConfig } from '@gatehouse/config';
 import { ApiError } from '../errors/api-error';
-import { ApiExcludeController } from '@nestjs/swagger';
-import { Registry, collectDefaultMetrics } from 'prom-client';
-import { RequestStats } from './request-stats';
-
-/** One registry per application instance, so parallel test apps do not share counters. */
-@Injectable()
-export class MetricsRegistry {
-  readonly registry = new Registry();
-  readonly requests = new RequestStats();
-
-  constructor() {
-    collectDefaultMetrics({ register: this.registry, prefix: 'gatehouse_' });
-    this.requests.registerWith(this.registry);
-  }
-}
+import { MetricsRegistry } from '../metrics/metrics-registry';
 
 /** Open unless GATEHOUSE_METRICS_TOKEN is set; then `/metrics` wants that bearer token. */
 @Injectable()

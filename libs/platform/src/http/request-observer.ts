@@ -1,6 +1,6 @@
 import type { FastifyInstance } from 'fastify';
 import { PinoLoggerService } from '../logging';
-import { MetricsRegistry } from './metrics';
+import { MetricsRegistry } from '../metrics/metrics-registry';
 
 const APIS = new Set(['admin', 'rest', 'http', 'ws', 'health', 'metrics', 'docs', 'console']);
 

@@ -2,7 +2,7 @@ import { ArgumentsHost, Catch, ExceptionFilter, Logger } from '@nestjs/common';
 import { newId } from '@gatehouse/core';
 import { AnyReply, AnyRequest, pathOf, sendReply, setErrorCode } from '../http/http-reply';
 import { isAdminPath } from '../http/security-headers';
-import { resolveError } from './api-error';
+import { resolveError } from '../errors/api-error';
 import { ErrorDialects } from './error-dialects';
 
 /**

@@ -1,4 +1,4 @@
-import { InMemoryPeerBanList } from './peer-ban-list';
+import { InMemoryPeerBanList } from './in-memory-peer-ban-list';
 
 const POLICY = { threshold: 15, seconds: 1800, windowSeconds: 1800 };
 

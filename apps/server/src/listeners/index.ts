@@ -1,0 +1,28 @@
+import type { ListenerName } from '@gatehouse/config';
+import type { ListenerPlan } from './listener-plan';
+
+/**
+ * Every listener this build has, each loaded on demand: a process whose GATEHOUSE_LISTENERS does
+ * not name `http` never loads Fastify, the admin API or the HTTP channels, and so on for the
+ * others. Absent names are listeners of later issues (FTP/SFTP, SMTP).
+ */
+const PLANS: Partial<Record<ListenerName, () => Promise<ListenerPlan>>> = {
+  http: async () => (await import('./http.listener')).HTTP_LISTENER,
+};
+
+export interface LoadedPlans {
+  plans: ListenerPlan[];
+  /** Named in GATEHOUSE_LISTENERS but not part of this build. */
+  unavailable: ListenerName[];
+}
+
+export async function loadListenerPlans(names: readonly ListenerName[]): Promise<LoadedPlans> {
+  const plans: ListenerPlan[] = [];
+  const unavailable: ListenerName[] = [];
+  for (const name of names) {
+    const load = PLANS[name];
+    if (load) plans.push(await load());
+    else unavailable.push(name);
+  }
+  return { plans, unavailable };
+}

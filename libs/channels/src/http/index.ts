@@ -1,0 +1,2 @@
+export * from './http-channel.module';
+export * from './http-text-errors';

@@ -1,0 +1,2 @@
+export * from './webservice-channel.module';
+export { MESSAGING_PATH } from './messaging.wsdl';

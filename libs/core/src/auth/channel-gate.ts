@@ -1,0 +1,106 @@
+import { Inject, Injectable, Optional } from '@nestjs/common';
+import { Channel } from '../channels/channel';
+import { RequestOperation, RequestOutcome } from '../logs/request-log';
+import { RequestLogService } from '../logs/request-log.service';
+import { AuthFailureReason } from './auth-failure';
+import { AuthenticatedCredential } from './authenticated-credential';
+import { Authenticator } from './authenticator';
+
+/** A login as any protocol presents it. */
+export interface ChannelLogin {
+  channel: Channel;
+  /** Absent for a bare bearer key. */
+  username: string | null;
+  secret: string;
+  /** Normalised peer address (see PeerAddressResolver / normalizePeerAddress). */
+  peer: string;
+  operation: RequestOperation;
+  /** The protocol's status for each refusal, for the request log (`401`, `530`, `535`…). */
+  refusalStatus: (reason: AuthFailureReason) => string;
+}
+
+/** Why a login was refused; each protocol maps it with an exhaustive switch of its own. */
+export interface Refusal {
+  reason: AuthFailureReason;
+  /** Set for `banned`. */
+  retryAfterSeconds?: number;
+}
+
+export type Admission =
+  { ok: true; key: AuthenticatedCredential; request: ChannelRequest } | { ok: false; refusal: Refusal };
+
+/** Counts logins by channel and outcome; the platform's metrics implement it. */
+export interface LoginMetrics {
+  login(channel: Channel, outcome: 'ok' | AuthFailureReason): void;
+}
+export const LOGIN_METRICS = Symbol('LoginMetrics');
+
+/**
+ * One admitted channel request as the request log sees it. The protocol says how it ended, in
+ * its own status (`202`, `OK`, `250`, `226`…), once; an off-the-record key writes nothing.
+ * Written through this scope, not through an HTTP response: FTP and SMTP have none.
+ */
+export class ChannelRequest {
+  private finished = false;
+  private readonly started = performance.now();
+
+  constructor(
+    private readonly requestLog: RequestLogService,
+    readonly key: AuthenticatedCredential,
+    readonly operation: RequestOperation,
+    readonly peer: string,
+  ) {}
+
+  finish(status: string, outcome: RequestOutcome): void {
+    if (this.finished) return;
+    this.finished = true;
+    if (this.key.offTheRecord) return;
+    this.requestLog.record({
+      channel: this.key.channel,
+      credentialId: this.key.credentialId,
+      accountId: this.key.accountId,
+      tenantId: this.key.tenantId,
+      username: this.key.username,
+      peer: this.peer,
+      operation: this.operation,
+      outcome,
+      status,
+      durationMs: Math.round(performance.now() - this.started),
+    });
+  }
+}
+
+/**
+ * The one login pipeline every listener uses: ban check → secret → state and allowlist (the
+ * authenticator) → a request-log row (refusals now, an admitted request when it finishes) →
+ * metrics. Knows no protocol: it answers with the credential or a typed refusal.
+ */
+@Injectable()
+export class ChannelGate {
+  constructor(
+    private readonly authenticator: Authenticator,
+    private readonly requestLog: RequestLogService,
+    @Optional() @Inject(LOGIN_METRICS) private readonly metrics?: LoginMetrics,
+  ) {}
+
+  async admit(login: ChannelLogin): Promise<Admission> {
+    const result = await this.authenticator.authenticate({
+      channel: login.channel,
+      username: login.username,
+      secret: login.secret,
+      peer: login.peer,
+      operation: login.operation,
+      failureStatus: login.refusalStatus,
+      // The admitted request writes its own row when it ends, with the protocol's final status.
+      logSuccess: false,
+    });
+    this.metrics?.login(login.channel, result.ok ? 'ok' : result.reason);
+    if (!result.ok)
+      return { ok: false, refusal: { reason: result.reason, retryAfterSeconds: result.retryAfterSeconds } };
+    return {
+      ok: true,
+      key: result.credential,
+      request: new ChannelRequest(this.requestLog, result.credential, login.operation, login.peer),
+    };
+  }
+}
