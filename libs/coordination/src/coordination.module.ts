@@ -1,4 +1,4 @@
-import { Global, Module } from '@nestjs/common';
+import { Global, Inject, Logger, Module, OnModuleInit } from '@nestjs/common';
 import { GATEHOUSE_CONFIG, GatehouseConfig } from '@gatehouse/config';
 import { CHANGE_NOTIFIER, PEER_BAN_LIST } from '@gatehouse/core';
 import { InMemoryPeerBanList } from './in-memory/in-memory-peer-ban-list';
@@ -23,4 +23,15 @@ import { InProcessChangeNotifier } from './in-memory/in-process-change-notifier'
   ],
   exports: [PEER_BAN_LIST, CHANGE_NOTIFIER],
 })
-export class CoordinationModule {}
+export class CoordinationModule implements OnModuleInit {
+  constructor(@Inject(GATEHOUSE_CONFIG) private readonly config: GatehouseConfig) {}
+
+  onModuleInit(): void {
+    if (this.config.redisUrl) {
+      // Said at every start until the Redis implementations land: nothing is shared across nodes yet.
+      new Logger('Coordination').warn(
+        'REDIS_URL is set, but this build keeps bans, cache invalidation and session ends per process',
+      );
+    }
+  }
+}
