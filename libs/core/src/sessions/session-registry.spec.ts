@@ -1,3 +1,4 @@
+import { ConsoleLogger, Logger } from '@nestjs/common';
 import { InProcessChangeNotifier } from '@gatehouse/coordination';
 import { ChannelSession, SessionEndReason, SessionRegistry } from './session-registry';
 
@@ -7,6 +8,10 @@ function session(credentialId: string): ChannelSession & { closed: SessionEndRea
 }
 
 describe('SessionRegistry', () => {
+  // Failing closes are logged as warnings; not wanted in test output.
+  beforeAll(() => Logger.overrideLogger(false));
+  afterAll(() => Logger.overrideLogger(new ConsoleLogger()));
+
   const setup = () => {
     const notifier = new InProcessChangeNotifier();
     return { notifier, registry: new SessionRegistry(notifier) };
