@@ -16,8 +16,14 @@ describe('loadConfig', () => {
     const c = loadConfig({});
     expect(c.host).toBe('127.0.0.1');
     expect(c.http.port).toBe(8080);
-    expect(c.ftp).toEqual({ port: 2121, pasvPorts: { min: 30000, max: 30099 }, requireTls: false });
-    expect(c.sftp.port).toBe(2222);
+    expect(c.ftp).toEqual({
+      port: 2121,
+      pasvPorts: { min: 30000, max: 30099 },
+      pasvAddress: null,
+      requireTls: false,
+      maxUploadBytes: 104_857_600,
+    });
+    expect(c.sftp).toEqual({ port: 2222, hostKeyFile: null });
     expect(c.smtp).toEqual({ port: 2525, insecureAuth: false, smsDomain: 'sms.localhost' });
     expect(c.listeners).toEqual(['http', 'ftp', 'sftp', 'smtp']);
     expect(c.database).toEqual({ type: 'sqlite', path: path.resolve('./data/gatehouse.sqlite') });

@@ -11,8 +11,20 @@ export type DatabaseConfig = { type: 'sqlite'; path: string } | { type: 'mysql';
 export interface GatehouseConfig {
   host: string;
   http: { port: number; trustedProxies: string[]; bodyLimitBytes: number };
-  ftp: { port: number; pasvPorts: { min: number; max: number }; requireTls: boolean };
-  sftp: { port: number };
+  ftp: {
+    port: number;
+    pasvPorts: { min: number; max: number };
+    /** Announced in passive replies (behind NAT); null = the bound address. */
+    pasvAddress: string | null;
+    requireTls: boolean;
+    /** Largest FTP/SFTP upload. */
+    maxUploadBytes: number;
+  };
+  sftp: {
+    port: number;
+    /** PEM/OpenSSH private key file; null = generated (Ed25519) into the data dir at first start. */
+    hostKeyFile: string | null;
+  };
   smtp: { port: number; insecureAuth: boolean; smsDomain: string };
   listeners: ListenerName[];
   dataDir: string;
@@ -95,7 +107,10 @@ const envSchema = z.object({
       }
       return { min, max };
     }),
+  GATEHOUSE_FTP_PASV_ADDRESS: z.string().ip().optional(),
+  GATEHOUSE_FTP_MAX_UPLOAD_BYTES: positiveInt.default(104_857_600),
   GATEHOUSE_SFTP_PORT: port.default(2222),
+  GATEHOUSE_SFTP_HOST_KEY: z.string().min(1).optional(),
   GATEHOUSE_SMTP_PORT: port.default(2525),
   GATEHOUSE_LISTENERS: csv.default('http,ftp,sftp,smtp').pipe(z.array(z.enum(LISTENERS))),
   GATEHOUSE_DATA_DIR: z.string().min(1).default('./data'),
@@ -188,8 +203,14 @@ export function loadConfig(env: Record<string, string | undefined>): GatehouseCo
   return {
     host: e.GATEHOUSE_HOST,
     http: { port: e.GATEHOUSE_HTTP_PORT, trustedProxies: e.GATEHOUSE_TRUSTED_PROXIES, bodyLimitBytes: 1024 * 1024 },
-    ftp: { port: e.GATEHOUSE_FTP_PORT, pasvPorts: e.GATEHOUSE_FTP_PASV_PORTS, requireTls: e.GATEHOUSE_FTP_REQUIRE_TLS },
-    sftp: { port: e.GATEHOUSE_SFTP_PORT },
+    ftp: {
+      port: e.GATEHOUSE_FTP_PORT,
+      pasvPorts: e.GATEHOUSE_FTP_PASV_PORTS,
+      pasvAddress: e.GATEHOUSE_FTP_PASV_ADDRESS ?? null,
+      requireTls: e.GATEHOUSE_FTP_REQUIRE_TLS,
+      maxUploadBytes: e.GATEHOUSE_FTP_MAX_UPLOAD_BYTES,
+    },
+    sftp: { port: e.GATEHOUSE_SFTP_PORT, hostKeyFile: e.GATEHOUSE_SFTP_HOST_KEY ?? null },
     smtp: {
       port: e.GATEHOUSE_SMTP_PORT,
       insecureAuth: e.GATEHOUSE_SMTP_INSECURE_AUTH,

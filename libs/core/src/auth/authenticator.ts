@@ -167,6 +167,20 @@ export class Authenticator implements OnModuleDestroy {
     return { ok: true, credential: principal };
   }
 
+  /**
+   * The credential as it stands now, for work a client started earlier and the server finishes
+   * later (a batch file resumed after a restart): null when it is gone, blocked, expired or its
+   * account suspended. No secret is checked: the client logged in when it handed the work over.
+   */
+  async currentPrincipal(credentialId: string): Promise<AuthenticatedCredential | null> {
+    const record = await this.credentials.findAuthById(credentialId);
+    if (!record) return null;
+    const c = record.credential;
+    const now = Date.now();
+    if (!c.enabled || (c.expiresAt !== null && c.expiresAt.getTime() <= now) || !record.accountActive) return null;
+    return principalOf(record);
+  }
+
   private stateFailure(s: AuthSnapshot, peer: string, now: number): AuthFailureReason | null {
     if (s.secretExpiresAt !== null && s.secretExpiresAt <= now) return 'bad_secret';
     if (!s.enabled) return 'disabled';

@@ -42,6 +42,7 @@ export interface CredentialRepository {
 
   findAuthByUsername(channel: Channel, username: string): Promise<CredentialAuthRecord | null>;
   findAuthByLookupKey(lookupKey: string): Promise<CredentialAuthRecord | null>;
+  findAuthById(credentialId: string): Promise<CredentialAuthRecord | null>;
   listIdsByAccountTree(accountId: string): Promise<string[]>;
   /** Sets `lastUsedAt` of every credential in `ids`, however many (the implementation batches them). */
   touchLastUsed(ids: string[], at: Date): Promise<void>;

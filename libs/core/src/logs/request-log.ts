@@ -11,6 +11,12 @@ export const REQUEST_OPERATIONS = [
   'http.send',
   'soap.SendMessage',
   'soap.GetMessageStatus',
+  'ftp.login',
+  'ftp.STOR',
+  'sftp.login',
+  'sftp.WRITE',
+  /** A batch file's rows, once processed (FTP or SFTP upload). */
+  'file.batch',
 ] as const;
 export type RequestOperation = (typeof REQUEST_OPERATIONS)[number];
 

@@ -18,6 +18,8 @@ export interface SubmissionRepository {
   insert(submission: Submission, events: PostbackDelivery[]): Promise<void>;
   /** Stores many in one transaction (or the caller's, when one is open), all or none. */
   insertMany(rows: { submission: Submission; events: PostbackDelivery[] }[]): Promise<void>;
+  /** Which of these ids are stored (any tenant). */
+  existingIds(ids: string[]): Promise<string[]>;
   findById(scope: AccessScope, id: string): Promise<Submission | null>;
   list(scope: AccessScope, filter: SubmissionListFilter, page: PageRequest): Promise<Page<Submission>>;
   /** Moves an `accepted` submission to a final status; false when it was not `accepted` any more. */

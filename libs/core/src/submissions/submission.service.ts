@@ -17,6 +17,12 @@ export interface SubmissionRequest {
   body: string;
   /** Group slugs the client names (`target.groups`, `groups=`, a CSV column). */
   groups?: string[];
+  /**
+   * A batch row's own id, made by its caller from something stable (a claimed file and a row
+   * number): a row whose id is already stored counts as submitted and is not stored again, so a
+   * batch resumed after a crash never submits a row twice. Omitted: a new id.
+   */
+  id?: string;
 }
 
 export type ReceiptType = 'delivered' | 'failed';
@@ -69,7 +75,14 @@ export class SubmissionService {
       }
     }
     for (let i = 0; i < valid.length; i += BATCH_CHUNK) {
-      const chunk = valid.slice(i, i + BATCH_CHUNK);
+      let chunk = valid.slice(i, i + BATCH_CHUNK);
+      // Rows with a caller-made id that is stored already were submitted before: keep, don't repeat.
+      const given = chunk.filter((row) => requests[row.index].id !== undefined).map((row) => row.submission.id);
+      if (given.length > 0) {
+        const stored = new Set(await this.submissions.existingIds(given));
+        chunk = chunk.filter((row) => !stored.has(row.submission.id));
+      }
+      if (chunk.length === 0) continue;
       try {
         await this.submissions.insertMany(chunk);
       } catch {
@@ -107,7 +120,7 @@ export class SubmissionService {
     if (!groupCheck) groupChecks.set(memo, (groupCheck = this.targetGroups(key, named)));
     const groups = await groupCheck;
     const submission: Submission = {
-      id: newId(),
+      id: request.id ?? newId(),
       accountId: key.accountId,
       tenantId: key.tenantId,
       credentialId: key.credentialId,

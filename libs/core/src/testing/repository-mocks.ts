@@ -47,6 +47,7 @@ export function credentialRepositoryMock(): MockOf<CredentialRepository> {
     replaceSecretHash: true,
     findAuthByUsername: null,
     findAuthByLookupKey: null,
+    findAuthById: null,
     listIdsByAccountTree: [],
     touchLastUsed: undefined,
     getAvatar: null,

@@ -138,6 +138,10 @@ export class TypeOrmCredentialRepository implements CredentialRepository {
     return this.authRecord('c.channel = ? AND c.username = ?', [channel, username], (row) => row.username === username);
   }
 
+  findAuthById(credentialId: string): Promise<CredentialAuthRecord | null> {
+    return this.authRecord('c.id = ?', [credentialId]);
+  }
+
   findAuthByLookupKey(lookupKey: string): Promise<CredentialAuthRecord | null> {
     return this.authRecord('c.id = (SELECT s.credential_id FROM credential_secrets s WHERE s.lookup_key = ?)', [
       lookupKey,

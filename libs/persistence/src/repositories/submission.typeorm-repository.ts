@@ -14,6 +14,7 @@ import {
 } from '@gatehouse/core';
 import { PostbackDeliveryEntity, SubmissionEntity } from '../entities/submission.entity';
 import { GroupCommit } from '../group-commit';
+import { chunked } from '../sql-limits';
 import { TypeOrmUnitOfWork } from '../unit-of-work.typeorm';
 import { applyPage, applyScope } from './query-helpers';
 
@@ -41,6 +42,18 @@ export class TypeOrmSubmissionRepository implements SubmissionRepository {
 
   async insertMany(rows: { submission: Submission; events: PostbackDelivery[] }[]): Promise<void> {
     await this.uow.transaction(() => this.insertNow(rows));
+  }
+
+  async existingIds(ids: string[]): Promise<string[]> {
+    const found: string[] = [];
+    for (const chunk of chunked(ids)) {
+      const rows = await this.uow.sql<{ id: string }>(
+        `SELECT id FROM submissions WHERE id IN (${chunk.map(() => '?').join(', ')})`,
+        chunk,
+      );
+      found.push(...rows.map((r) => r.id));
+    }
+    return found;
   }
 
   /** Plain prepared INSERTs, not the query builder. */
