@@ -6,6 +6,7 @@ import {
   Refusal,
   httpDriver,
   restDriver,
+  sftpDriver,
   soapDriver,
   wrongSecret,
 } from '../support/channels';
@@ -23,7 +24,15 @@ import { TestApp, startTestApp, unique } from '../support/test-app';
  * here shares the peer 127.0.0.1.
  */
 
-const drivers: ChannelDriver[] = [restDriver, httpDriver, soapDriver];
+const drivers: ChannelDriver[] = [restDriver, httpDriver, soapDriver, sftpDriver];
+/** Every suite app runs every driver's listener, so the cross-channel ban checks reach them all. */
+const appEnv = (): Record<string, string> => {
+  const env: Record<string, string> = Object.assign({}, ...drivers.map((d) => d.appEnv ?? {}));
+  const listeners = new Set(['http', ...drivers.flatMap((d) => d.appEnv?.GATEHOUSE_LISTENERS?.split(',') ?? [])]);
+  return { ...env, GATEHOUSE_LISTENERS: [...listeners].join(',') };
+};
+/** The request-log operations of one submission on the driver's channel. */
+const submitOperations = (d: ChannelDriver): string[] => [...(d.submitOperations ?? [d.operation])].sort();
 const table = drivers.map((d) => [d.name, d] as const);
 
 const BAN_THRESHOLD = 3; // wrong secrets of a known username score 1 each (DESIGN.md §6)
@@ -51,7 +60,7 @@ describe.each(table)('channel conformance: %s', (_name, driver) => {
   let accountId: string;
 
   beforeAll(async () => {
-    t = await startTestApp({ GATEHOUSE_BAN_THRESHOLD: '100000' });
+    t = await startTestApp({ ...appEnv(), GATEHOUSE_BAN_THRESHOLD: '100000' });
     accountId = (await createMaster(t)).id;
   });
   afterAll(async () => {
@@ -122,21 +131,23 @@ describe.each(table)('channel conformance: %s', (_name, driver) => {
   });
 
   describe('request log', () => {
-    it('a successful request writes exactly one ok row for the credential, without the secret', async () => {
+    it('a successful submission writes exactly one ok row per operation it took, without the secret', async () => {
       const c = await fresh();
       await expect(driver.submit(t, c)).resolves.toEqual(accepted);
       const { rows, raw } = await readRequestLog(t, { credentialId: c.id });
-      expect(rows).toEqual([
+      const ok = (operation: string) =>
         expect.objectContaining({
           channel: driver.channel,
           credentialId: c.id,
           accountId,
           username: c.username,
-          operation: driver.operation,
+          operation,
           peer: PEER,
           outcome: 'ok',
-        }),
-      ]);
+        });
+      const operations = rows.map((r) => String(r.operation)).sort();
+      expect(operations).toEqual(submitOperations(driver));
+      expect(rows).toEqual(expect.arrayContaining(operations.map(ok)));
       expect(raw).not.toContain(c.secret);
     });
 
@@ -192,6 +203,7 @@ describe.each(table)('channel conformance: %s', (_name, driver) => {
     /** A fresh app per test: the ban list is per process, and every test here bans 127.0.0.1. */
     async function withBanApp(run: (app: TestApp, accountId: string) => Promise<void>): Promise<void> {
       const app = await startTestApp({
+        ...appEnv(),
         GATEHOUSE_BAN_THRESHOLD: String(BAN_THRESHOLD),
         GATEHOUSE_BAN_SECONDS: String(BAN_SECONDS),
       });
@@ -240,7 +252,7 @@ describe.each(table)('channel conformance: %s', (_name, driver) => {
         const own = await readRequestLog(app, { credentialId: c.id });
         expect(own.rows.map((r) => r.outcome).sort()).toEqual([
           ...Array.from({ length: BAN_THRESHOLD }, () => 'bad_secret'),
-          'ok',
+          ...submitOperations(driver).map(() => 'ok'),
         ]);
       });
     });

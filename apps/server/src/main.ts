@@ -30,8 +30,10 @@ function banner(gatehouse: Gatehouse, config: GatehouseConfig): string {
   const urlHost = (host: string) => (host.includes(':') ? `[${host}]` : host);
   const parts = gatehouse.listeners.map((listener) => {
     const address = listener.address();
-    if (listener.name !== 'http' || !address)
-      return `${listener.name} ${address ? `${urlHost(address.host)}:${address.port}` : ''}`;
+    if (listener.name !== 'http' || !address) {
+      const note = listener.bannerNote?.();
+      return `${listener.name} ${address ? `${urlHost(address.host)}:${address.port}` : ''}${note ? ` (${note})` : ''}`;
+    }
     const base = `http://${urlHost(address.host)}:${address.port}`;
     return `admin API ${base}/admin/v1, docs ${base}/docs, health ${base}/health`;
   });

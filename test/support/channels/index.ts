@@ -76,8 +76,15 @@ export interface ChannelDriver {
   name: string;
   /** The channel as the admin API and the request log name it. */
   channel: Channel;
-  /** The request-log `operation` of a submission on this channel. */
+  /** The request-log `operation` of a login (and, for HTTP channels, of the submission itself). */
   operation: string;
+  /**
+   * The request-log operations one submission writes, in any order: `[operation]` when left out.
+   * A file channel writes its login, the upload and the batch (`sftp.login`, `sftp.WRITE`, `file.batch`).
+   */
+  submitOperations?: readonly string[];
+  /** Settings the app needs for this channel's listener (e.g. GATEHOUSE_LISTENERS=http,sftp, port 0). */
+  appEnv?: Record<string, string>;
   /** A new credential of this channel for the account (what the channel's clients typically hold). */
   createCredential(t: TestApp, accountId: string, input?: Record<string, unknown>): Promise<IssuedCredential>;
   /** Submits one message with the credential's login; `{ ok: true, id }` or the refusal. */
@@ -108,3 +115,4 @@ export function wrongSecret(secret: string): string {
 export { restDriver } from './rest';
 export { httpDriver } from './http';
 export { soapDriver } from './soap';
+export { sftpDriver } from './sftp';

@@ -4,10 +4,11 @@ import type { ListenerPlan } from './listener-plan';
 /**
  * Every listener this build has, each loaded on demand: a process whose GATEHOUSE_LISTENERS does
  * not name `http` never loads Fastify, the admin API or the HTTP channels, and so on for the
- * others. Absent names are listeners of later issues (FTP/SFTP, SMTP).
+ * others. Absent names are listeners of later issues.
  */
 const PLANS: Partial<Record<ListenerName, () => Promise<ListenerPlan>>> = {
   http: async () => (await import('./http.listener')).HTTP_LISTENER,
+  sftp: async () => (await import('./sftp.listener')).SFTP_LISTENER,
 };
 
 export interface LoadedPlans {

@@ -57,9 +57,19 @@ export interface AccountTrees {
 
 /** An upload in progress: written under a temporary name, so a half-finished file is never processed. */
 export interface UploadTarget {
-  /** Where to write the bytes now. */
+  /**
+   * Where to write the bytes now: an existing empty file (created 0600; open it with `w` or `r+`,
+   * which keep its mode), hidden from every client.
+   */
   tempPath: string;
-  /** Call when the client finished the upload successfully: moves it to its name and processes it if it is a batch file. */
+  /** The most bytes the upload may have (`GATEHOUSE_FTP_MAX_UPLOAD_BYTES`): the listener stops it past this. */
+  maxBytes: number;
+  /**
+   * Call when the client finished the upload successfully: moves it to its name in /outbox/, or,
+   * for a batch file (`*.csv`), claims it for processing (it then shows up in /processed/ with its
+   * report in /reports/). Resolves once that is durable on disk, before the rows are processed;
+   * rejects (a full disk) with nothing left behind.
+   */
   complete(): Promise<void>;
   /** Call when the upload failed or was cut off: removes what was written. */
   abort(): Promise<void>;
@@ -80,8 +90,11 @@ export interface BatchFileResult {
  * uploader's credential, reported in /reports/<name>.report.csv and moved to /processed/.
  */
 export interface BatchFiles {
-  /** Starts an upload of `path` (must be in /outbox/) for this credential. */
-  beginUpload(key: AuthenticatedCredential, path: ResolvedPath): Promise<UploadTarget>;
+  /**
+   * Starts an upload of `path` (resolved with `write` access: a file directly in /outbox/) for
+   * this credential. `peer` (the client's normalised address) goes into the batch's request-log row.
+   */
+  beginUpload(key: AuthenticatedCredential, path: ResolvedPath, peer?: string): Promise<UploadTarget>;
   /** Resolves once every batch claimed so far by this process has finished (shutdown, tests). */
   drain(): Promise<void>;
 }

@@ -103,4 +103,13 @@ export class ChannelGate {
       request: new ChannelRequest(this.requestLog, result.credential, login.operation, login.peer),
     };
   }
+
+  /**
+   * A further request of a session admitted earlier (an upload over SFTP or FTP): its request-log
+   * scope, without checking the secret again. The session registry ends the session when its
+   * credential is blocked, rotated or deleted, so the key is still good while the session lives.
+   */
+  openRequest(key: AuthenticatedCredential, operation: RequestOperation, peer: string): ChannelRequest {
+    return new ChannelRequest(this.requestLog, key, operation, peer);
+  }
 }

@@ -21,4 +21,6 @@ export interface Listener {
   stop(graceMs: number): Promise<void>;
   /** Where it is bound, once started. */
   address(): BoundAddress | null;
+  /** What a client needs besides the address, for the start banner (e.g. the SSH host key fingerprint). */
+  bannerNote?(): string | null;
 }

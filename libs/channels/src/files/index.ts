@@ -1,0 +1,4 @@
+export * from './file-channel';
+export * from './account-trees';
+export * from './batch-files';
+export * from './files.module';
