@@ -1,10 +1,19 @@
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { parse } from 'csv-parse/sync';
-import { ACCOUNT_TREES, AccountTrees, BATCH_FILES, BatchFiles, WORK_DIR, batchRowId } from '@gatehouse/channels/files';
+import {
+  ACCOUNT_TREES,
+  AccountTreeJanitor,
+  AccountTrees,
+  BATCH_FILES,
+  BatchFiles,
+  WORK_DIR,
+  batchRowId,
+} from '@gatehouse/channels/files';
 import { AuthenticatedCredential, ChannelGate, SubmissionService, newId } from '@gatehouse/core';
 import { IssuedCredential, createCredential, createMaster, listAll } from '../support/factories';
 import { startFilesTestApp } from '../support/files-test-app';
+import { eventually } from '../support/ssh-tools';
 import { TestApp } from '../support/test-app';
 
 /**
@@ -118,6 +127,35 @@ describe('file channel: batch files', () => {
     expect(fs.readdirSync(path.join(treeOf(a.id), 'outbox'))).toEqual(['readme.txt']);
     const { rows } = await listAll(t, '/admin/v1/submissions', { accountId: a.id });
     expect(rows).toEqual([]);
+  });
+
+  it('deleting an account deletes its tree and work dir; another account’s files stay', async () => {
+    const gone = await createMaster(t);
+    const kept = await createMaster(t);
+    await upload(
+      await ftpLogin(await createCredential(t, gone.id, { channel: 'ftp' })),
+      'a.csv',
+      'to,body\n+447700900101,x\n',
+    );
+    await upload(
+      await ftpLogin(await createCredential(t, kept.id, { channel: 'ftp' })),
+      'b.csv',
+      'to,body\n+447700900101,x\n',
+    );
+    await t.app.get<BatchFiles>(BATCH_FILES).drain();
+    const workOf = (accountId: string) => path.join(t.dataDir, 'trees', WORK_DIR, accountId);
+    expect(fs.existsSync(treeOf(gone.id))).toBe(true);
+    expect(fs.existsSync(workOf(gone.id))).toBe(true);
+
+    await t.http.delete(`/admin/v1/accounts/${gone.id}`).set(t.auth()).expect(204);
+    // The change notifier may deliver later (Redis): wait for the event, then for the removal.
+    await eventually(async () => {
+      await t.app.get(AccountTreeJanitor).settled();
+      return !fs.existsSync(treeOf(gone.id));
+    });
+    expect(fs.existsSync(treeOf(gone.id))).toBe(false);
+    expect(fs.existsSync(workOf(gone.id))).toBe(false);
+    expect(fs.readdirSync(path.join(treeOf(kept.id), 'reports'))).toEqual(['b.csv.report.csv']);
   });
 
   it('a batch a crashed process left claimed is finished at the next start, no row stored twice', async () => {

@@ -88,6 +88,16 @@ export class FsAccountTrees implements AccountTrees {
     }
   }
 
+  /**
+   * Removes the account's tree and work dir (the account was deleted: its files go with it, as
+   * its credentials and submissions do). Missing ones are fine: the account may never have logged in.
+   */
+  async remove(accountId: string): Promise<void> {
+    this.ensured.delete(accountId);
+    await fs.promises.rm(this.rootOf(accountId), { recursive: true, force: true });
+    await fs.promises.rm(this.workOf(accountId), { recursive: true, force: true });
+  }
+
   /** The work dir with its `uploads/` and `claims/`, created 0700 when missing. */
   ensureWork(accountId: string): { uploads: string; claims: string } {
     const work = this.workOf(accountId);

@@ -613,7 +613,8 @@ describe('BatchFileProcessor', () => {
   });
 
   it('streams 100 000 rows in bounded memory', async () => {
-    // Submissions are counted, not kept: this measures the file pipeline, not a fake database.
+    // Submissions are counted, not kept: the bound is on the file pipeline, not a fake database.
+    // (Its speed is a benchmark's business: docs/benchmarks.md.)
     let submitted = 0;
     const counting = {
       submitBatch: (_k: AuthenticatedCredential, rows: SubmissionRequest[]): Promise<BatchRowResult[]> => {
@@ -636,18 +637,14 @@ describe('BatchFileProcessor', () => {
     const baseline = process.memoryUsage().rss;
     let peak = baseline;
     const sampler = setInterval(() => (peak = Math.max(peak, process.memoryUsage().rss)), 10);
-    const started = performance.now();
     await up.complete();
     await p.drain();
-    const seconds = (performance.now() - started) / 1000;
     clearInterval(sampler);
     peak = Math.max(peak, process.memoryUsage().rss);
     const growthMb = (peak - baseline) / 1024 / 1024;
-    process.stdout.write(`batch of 100000 rows: ${seconds.toFixed(2)} s, RSS growth ${growthMb.toFixed(1)} MB\n`);
 
     expect(submitted).toBe(100_000);
     expect(results).toEqual([expect.objectContaining({ rows: 100_000, accepted: 100_000 })]);
-    expect(seconds).toBeLessThan(30);
     expect(growthMb).toBeLessThan(100);
   }, 60_000);
 });

@@ -8,19 +8,22 @@ import {
   SubmissionRepository,
   SubmissionService,
 } from '@gatehouse/core';
+import { AccountTreeJanitor } from './account-tree-janitor';
 import { FsAccountTrees } from './account-trees';
 import { BatchFileProcessor } from './batch-files';
 import { ACCOUNT_TREES, BATCH_FILES } from './file-channel';
 
 /**
  * The file channel's storage: the jailed account trees and batch processing, shared by the FTP
- * and SFTP listeners (ACCOUNT_TREES, BATCH_FILES). SUBMISSION_REPOSITORY comes from the global
+ * and SFTP listeners (ACCOUNT_TREES, BATCH_FILES); a deleted account's files go with it.
+ * SUBMISSION_REPOSITORY comes from the global
  * persistence module.
  */
 @Module({
   imports: [CoreModule],
   providers: [
     FsAccountTrees,
+    AccountTreeJanitor,
     { provide: ACCOUNT_TREES, useExisting: FsAccountTrees },
     {
       provide: BatchFileProcessor,
