@@ -83,6 +83,11 @@ export interface ChannelDriver {
    * A file channel writes its login, the upload and the batch (`sftp.login`, `sftp.WRITE`, `file.batch`).
    */
   submitOperations?: readonly string[];
+  /**
+   * A banned peer is refused when it connects, before it names a user (FTP's 421 greeting): no
+   * credential is presented, so no request-log row is written (DESIGN.md §2), folded or not.
+   */
+  refusesBannedAtConnect?: boolean;
   /** Settings the app needs for this channel's listener (e.g. GATEHOUSE_LISTENERS=http,sftp, port 0). */
   appEnv?: Record<string, string>;
   /** A new credential of this channel for the account (what the channel's clients typically hold). */
@@ -115,4 +120,5 @@ export function wrongSecret(secret: string): string {
 export { restDriver } from './rest';
 export { httpDriver } from './http';
 export { soapDriver } from './soap';
+export { ftpDriver } from './ftp';
 export { sftpDriver } from './sftp';

@@ -8,6 +8,7 @@ import type { ListenerPlan } from './listener-plan';
  */
 const PLANS: Partial<Record<ListenerName, () => Promise<ListenerPlan>>> = {
   http: async () => (await import('./http.listener')).HTTP_LISTENER,
+  ftp: async () => (await import('./ftp.listener')).FTP_LISTENER,
   sftp: async () => (await import('./sftp.listener')).SFTP_LISTENER,
 };
 
