@@ -176,6 +176,21 @@ describe('login', () => {
 });
 
 describe('uploads', () => {
+  it('uploaded under a temporary name, then renamed (RNFR/RNTO) to `.csv`: processed as a batch', async () => {
+    // An account of its own: other tests here list the shared account's /processed/.
+    const c = await createCredential(t, (await createMaster(t)).id, { channel: 'ftp' });
+    const name = `${unique('renamed')}.csv`;
+    const client = await basicFtp(ftp.port, c.username, c.secret);
+    try {
+      await upload(client, `/outbox/${name}.filepart`, CSV);
+      expect((await client.list('/outbox')).map((f) => f.name)).toEqual([`${name}.filepart`]);
+      await client.rename(`/outbox/${name}.filepart`, `/outbox/${name}`);
+    } finally {
+      client.close();
+    }
+    expect((await reportOf(c, name)).slice(1).map((r) => r[1])).toEqual(['accepted', 'accepted']);
+  });
+
   it('a CSV uploaded into /outbox/ becomes submissions, a report in /reports/ and a file in /processed/', async () => {
     const c = await ftpCredential();
     const name = `${unique('batch')}.csv`;

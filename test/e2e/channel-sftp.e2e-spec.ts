@@ -311,6 +311,16 @@ describe('SFTP channel', () => {
       }
     });
 
+    it('uploaded under a temporary name, then renamed to `.csv` (as WinSCP does): processed as a batch', async () => {
+      const name = `${unique('renamed')}.csv`;
+      await client.put(csv('+447700900123,renamed'), `/outbox/${name}.filepart`);
+      expect((await client.list('/outbox')).map((e) => e.name)).toContain(`${name}.filepart`);
+      await client.rename(`/outbox/${name}.filepart`, `/outbox/${name}`);
+      const report = parseReport(await waitForReport(client, name));
+      expect(report).toEqual([{ row: 1, status: 'accepted', id: expect.any(String), error: '' }]);
+      expect((await client.list('/outbox')).map((e) => e.name)).not.toContain(`${name}.filepart`);
+    });
+
     it('any other file lands in /outbox/ as uploaded, and reads back', async () => {
       const name = `${unique('notes')}.txt`;
       await client.put(Buffer.from('hello'), `/outbox/${name}`);

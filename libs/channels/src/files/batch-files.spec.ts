@@ -73,6 +73,8 @@ function readCsv(file: string): Record<string, string>[] {
   return parse<Record<string, string>>(fs.readFileSync(file), { columns: true, bom: true });
 }
 
+const enospc = () => Object.assign(new Error('ENOSPC: no space left on device, write'), { code: 'ENOSPC' });
+
 describe('BatchFileProcessor', () => {
   let dataDir: string;
   let trees: FsAccountTrees;
@@ -302,6 +304,54 @@ describe('BatchFileProcessor', () => {
     await expect(up.complete()).rejects.toThrow('aborted');
   });
 
+  describe('a file renamed to a batch name (upload under a temporary name, then rename)', () => {
+    /** What a client does: upload `from`, then rename it to `to` within /outbox/ (the listener's rename). */
+    async function uploadThenRename(p: BatchFileProcessor, from: string, to: string): Promise<void> {
+      await upload(p, from, 'to,body\n+447700900001,renamed\n');
+      const target = await trees.resolve(key.accountId, to, 'rename', '/outbox');
+      fs.renameSync(path.join(root(), 'outbox', from), target.real);
+      await p.claimRenamed(key, target, '192.0.2.7');
+    }
+
+    it('`x.csv.filepart` → `x.csv` is processed as a batch, once', async () => {
+      const p = processor();
+      await uploadThenRename(p, 'x.csv.filepart', 'x.csv');
+      await p.drain();
+      expect(ls('outbox')).toEqual([]);
+      expect(ls('processed')).toEqual(['x.csv']);
+      expect(report('x.csv').map((r) => r.status)).toEqual(['accepted']);
+      expect(repo.rows.size).toBe(1);
+    });
+
+    it('a rename to any other name, or in another folder, claims nothing', async () => {
+      const p = processor();
+      await uploadThenRename(p, 'a.tmp', 'a.txt');
+      fs.writeFileSync(path.join(root(), 'reports', 'old.txt'), 'x');
+      const inReports = await trees.resolve(key.accountId, '/reports/old.csv', 'rename');
+      fs.renameSync(path.join(root(), 'reports', 'old.txt'), inReports.real);
+      await p.claimRenamed(key, inReports);
+      await p.drain();
+      expect(ls('outbox')).toEqual(['a.txt']);
+      expect(ls('reports')).toEqual(['old.csv']);
+      expect(repo.rows.size).toBe(0);
+    });
+
+    it('a claim that fails (full disk) leaves the client’s file under its new name', async () => {
+      const realOpen = fs.promises.open;
+      const full = processor({
+        fs: {
+          open: (file: fs.PathLike, flags?: string | number, mode?: fs.Mode) =>
+            String(file).endsWith('.json.tmp') ? Promise.reject(enospc()) : realOpen(file, flags, mode),
+        },
+      });
+      await expect(uploadThenRename(full, 'y.part', 'y.csv')).rejects.toMatchObject({ code: 'ENOSPC' });
+      await full.drain();
+      expect(ls('outbox')).toEqual(['y.csv']);
+      expect(fs.readdirSync(claimsDir())).toEqual([]);
+      expect(repo.rows.size).toBe(0);
+    });
+  });
+
   it('refuses an upload target outside this account’s /outbox/', async () => {
     const p = processor();
     const other = { ...key, accountId: newId() };
@@ -523,7 +573,6 @@ describe('BatchFileProcessor', () => {
   });
 
   describe('a full disk (ENOSPC)', () => {
-    const enospc = () => Object.assign(new Error('ENOSPC: no space left on device, write'), { code: 'ENOSPC' });
 
     it('while writing the report: nothing looks done, the batch stays claimed and resumes', async () => {
       const full = processor({

@@ -260,6 +260,14 @@ export class BatchFileProcessor implements BatchFiles, OnModuleInit, OnModuleDes
     };
   }
 
+  async claimRenamed(key: AuthenticatedCredential, renamed: ResolvedPath, peer = '-'): Promise<void> {
+    if (renamed.folder !== 'outbox' || !isBatchFileName(renamed.virtual)) return;
+    if (this.stopping) throw new Error('batch files are shutting down');
+    const name = this.outboxName(key.accountId, renamed);
+    const { claims } = this.deps.trees.ensureWork(key.accountId);
+    await this.complete(key, name, renamed.real, claims, peer, 'keep');
+  }
+
   /** `/outbox/<name>` of this account, as `resolve(…, 'write')` returns it; anything else is a bug. */
   private outboxName(accountId: string, target: ResolvedPath): string {
     const name = target.virtual.startsWith('/outbox/') ? target.virtual.slice('/outbox/'.length) : '';
@@ -283,6 +291,8 @@ export class BatchFileProcessor implements BatchFiles, OnModuleInit, OnModuleDes
     tempPath: string,
     claims: string,
     peer: string,
+    /** What a failure does with the file: an upload's temp file goes; a client's renamed file stays. */
+    onFailure: 'remove' | 'keep' = 'remove',
   ): Promise<void> {
     let metaPath: string | null = null;
     try {
@@ -320,7 +330,7 @@ export class BatchFileProcessor implements BatchFiles, OnModuleInit, OnModuleDes
       // Processed under the credential that just uploaded it; a resumed batch reads it again.
       this.start(claims, meta, key, false);
     } catch (err) {
-      await this.unlinkQuietly(tempPath);
+      if (onFailure === 'remove') await this.unlinkQuietly(tempPath);
       if (metaPath) await this.unlinkQuietly(metaPath);
       this.logger.warn(`upload into account ${key.accountId} refused: ${describe(err)}`);
       throw err;

@@ -95,6 +95,13 @@ export interface BatchFiles {
    * this credential. `peer` (the client's normalised address) goes into the batch's request-log row.
    */
   beginUpload(key: AuthenticatedCredential, path: ResolvedPath, peer?: string): Promise<UploadTarget>;
+  /**
+   * A file a client renamed within /outbox/ (it has done the rename): if the new name is a batch
+   * file's, it is claimed and processed as if uploaded under that name. Clients such as WinSCP
+   * upload to a temporary name (`x.csv.filepart`) and rename when done. Resolves once the claim is
+   * durable (or at once, for any other name); on failure the file stays where the rename put it.
+   */
+  claimRenamed(key: AuthenticatedCredential, renamed: ResolvedPath, peer?: string): Promise<void>;
   /** Resolves once every batch claimed so far by this process has finished (shutdown, tests). */
   drain(): Promise<void>;
 }

@@ -43,7 +43,11 @@ describe('FtpListener uploads that fail on the server side', () => {
       check: () => Promise.resolve({ banned: false }),
       recordFailure: () => Promise.resolve({ banned: false }),
     };
-    const batches: BatchFiles = { beginUpload: () => Promise.resolve(target), drain: () => Promise.resolve() };
+    const batches: BatchFiles = {
+      beginUpload: () => Promise.resolve(target),
+      claimRenamed: () => Promise.resolve(),
+      drain: () => Promise.resolve(),
+    };
     const config = {
       host: '127.0.0.1',
       ftp: {

@@ -346,7 +346,9 @@ export class FtpSession {
     if (this.closing) return;
     await this.deps.trees.ensure(key.accountId);
     this.key = key;
-    this.files = new JailedFileSystem(this.deps.trees, key.accountId, this.deps.logger);
+    this.files = new JailedFileSystem(this.deps.trees, key.accountId, this.deps.logger, (renamed) =>
+      this.deps.batches.claimRenamed(key, renamed, this.peer),
+    );
     // The stock handlers (CWD, DELE, SIZE…) check these two.
     this.connection.fs = this.files;
     this.connection.authenticated = true;

@@ -43,6 +43,8 @@ export class JailedFileSystem {
     private readonly trees: AccountTrees,
     readonly accountId: string,
     private readonly logger: Logger,
+    /** Called after a rename succeeded: a file renamed to a batch name in /outbox/ is claimed (BatchFiles.claimRenamed). */
+    private readonly onRenamed: (renamed: ResolvedPath) => Promise<void> = () => Promise.resolve(),
   ) {}
 
   currentDirectory(): string {
@@ -120,6 +122,8 @@ export class JailedFileSystem {
     );
     if (taken) throw new FtpFileError(pathRefusalReply('exists'));
     await this.guard(() => fs.rename(source.real, destination.real));
+    // A failed claim leaves the file under its new name; the client hears the rename failed to queue it.
+    await this.guard(() => this.onRenamed(destination));
   }
 
   private async guard<T>(run: () => Promise<T>): Promise<T> {

@@ -571,6 +571,8 @@ export class SftpFileSession {
     if (source.real === target.real) return this.ok(id);
     await fs.promises.link(source.real, target.real);
     await fs.promises.unlink(source.real);
+    // `x.csv.filepart` → `x.csv` (WinSCP and others upload under a temporary name): a batch now.
+    await this.deps.batches.claimRenamed(this.key, target, this.peer);
     this.ok(id);
   }
 
