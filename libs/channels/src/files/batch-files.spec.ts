@@ -573,7 +573,6 @@ describe('BatchFileProcessor', () => {
   });
 
   describe('a full disk (ENOSPC)', () => {
-
     it('while writing the report: nothing looks done, the batch stays claimed and resumes', async () => {
       const full = processor({
         fs: {
