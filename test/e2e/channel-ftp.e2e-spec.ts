@@ -975,6 +975,35 @@ describe('bans', () => {
   });
 });
 
+describe('connections per address (GATEHOUSE_MAX_CONNECTIONS_PER_PEER)', () => {
+  it('past the limit a connection gets 421 before any greeting; closing one frees a slot', async () => {
+    const f = await attachFtp(t, { maxConnectionsPerPeer: 3 });
+    const open = await Promise.all([1, 2, 3].map(() => RawFtp.connect(f.port)));
+    try {
+      for (const raw of open) expect((await raw.greeting).code).toBe(220);
+      const refused = await RawFtp.connect(f.port);
+      const greeting = await refused.greeting;
+      expect(greeting).toEqual(
+        expect.objectContaining({ code: 421, text: expect.stringMatching(/^Too many connections/) }),
+      );
+      expect(await refused.closedWithin(5000)).toBe(true);
+
+      open.pop()!.close();
+      // The slot is freed when the server sees the close: poll for a greeting, within a deadline.
+      const again = await eventually(async () => {
+        const raw = await RawFtp.connect(f.port);
+        if ((await raw.greeting).code === 220) return raw;
+        raw.close();
+        return undefined;
+      }, 'a freed connection slot');
+      again.close();
+    } finally {
+      for (const raw of open) raw.close();
+      await f.listener.stop(0);
+    }
+  });
+});
+
 describe('stop', () => {
   async function uploadUnderWay(port: number, c: IssuedCredential, name: string) {
     const raw = await rawSession(c, port);

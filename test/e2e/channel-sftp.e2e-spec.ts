@@ -1,5 +1,6 @@
 import * as crypto from 'node:crypto';
 import * as fs from 'node:fs';
+import * as net from 'node:net';
 import * as os from 'node:os';
 import * as path from 'node:path';
 import type SftpClient from 'ssh2-sftp-client';
@@ -619,6 +620,45 @@ describe('SFTP bans (GATEHOUSE_BAN_THRESHOLD=3)', () => {
         .expect(401);
     }
     await expectBanned(c);
+  });
+});
+
+describe('SFTP connections per address (GATEHOUSE_MAX_CONNECTIONS_PER_PEER=2)', () => {
+  const sockets: net.Socket[] = [];
+  afterEach(() => sockets.splice(0).forEach((socket) => socket.destroy()));
+
+  /** A raw TCP connection: what the server sends first, or `closed` if it closes without a word. */
+  function connect(port: number): Promise<{ socket: net.Socket; first: string }> {
+    return new Promise((resolve) => {
+      const socket = net.connect(port, '127.0.0.1');
+      sockets.push(socket);
+      socket.once('error', () => resolve({ socket, first: 'closed' }));
+      socket.once('data', (data) => resolve({ socket, first: data.toString('latin1') }));
+      socket.once('close', () => resolve({ socket, first: 'closed' }));
+    });
+  }
+
+  it('past the limit a connection is dropped before the SSH identification; closing one frees a slot', async () => {
+    const app = await startSftpApp({ GATEHOUSE_MAX_CONNECTIONS_PER_PEER: '2' });
+    try {
+      const port = sftpPort(app);
+      const held = [await connect(port), await connect(port)];
+      for (const { first } of held) expect(first).toMatch(/^SSH-2\.0-Gatehouse\r\n/);
+      expect((await connect(port)).first).toBe('closed');
+
+      held[0].socket.destroy();
+      // The slot is freed when the server sees the close: poll, within a deadline.
+      expect(
+        await eventually(async () => {
+          const { socket, first } = await connect(port);
+          socket.destroy();
+          return first.startsWith('SSH-2.0-');
+        }),
+      ).toBe(true);
+    } finally {
+      sockets.splice(0).forEach((socket) => socket.destroy());
+      await app.close();
+    }
   });
 });
 

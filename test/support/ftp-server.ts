@@ -35,6 +35,7 @@ export const TEST_PASV_PORTS = { min: 41000, max: 41999 };
 export interface FtpOverrides {
   ftp?: Partial<GatehouseConfig['ftp']>;
   tls?: GatehouseConfig['tls'];
+  maxConnectionsPerPeer?: number;
 }
 
 const stoppers = new WeakMap<TestApp, FtpListener[]>();
@@ -50,6 +51,7 @@ export async function attachFtp(
     host: '127.0.0.1',
     ftp: { ...t.config.ftp, port: 0, pasvPorts: TEST_PASV_PORTS, ...overrides.ftp },
     tls: overrides.tls === undefined ? t.config.tls : overrides.tls,
+    maxConnectionsPerPeer: overrides.maxConnectionsPerPeer ?? t.config.maxConnectionsPerPeer,
   };
   const listener = factory.create(config, options);
   await listener.start();

@@ -26,6 +26,11 @@ export interface GatehouseConfig {
     hostKeyFile: string | null;
   };
   smtp: { port: number; insecureAuth: boolean; smsDomain: string };
+  /**
+   * Open connections one address (an IPv6 /64 counts as one) may hold on each socket listener
+   * (FTP, SFTP, SMTP): one client cannot take every socket of the process from the others.
+   */
+  maxConnectionsPerPeer: number;
   listeners: ListenerName[];
   dataDir: string;
   database: DatabaseConfig;
@@ -112,6 +117,7 @@ const envSchema = z.object({
   GATEHOUSE_SFTP_PORT: port.default(2222),
   GATEHOUSE_SFTP_HOST_KEY: z.string().min(1).optional(),
   GATEHOUSE_SMTP_PORT: port.default(2525),
+  GATEHOUSE_MAX_CONNECTIONS_PER_PEER: positiveInt.default(20),
   GATEHOUSE_LISTENERS: csv.default('http,ftp,sftp,smtp').pipe(z.array(z.enum(LISTENERS))),
   GATEHOUSE_DATA_DIR: z.string().min(1).default('./data'),
   DATABASE_URL: z
@@ -216,6 +222,7 @@ export function loadConfig(env: Record<string, string | undefined>): GatehouseCo
       insecureAuth: e.GATEHOUSE_SMTP_INSECURE_AUTH,
       smsDomain: e.GATEHOUSE_SMS_DOMAIN.toLowerCase(),
     },
+    maxConnectionsPerPeer: e.GATEHOUSE_MAX_CONNECTIONS_PER_PEER,
     listeners: [...new Set(e.GATEHOUSE_LISTENERS)],
     dataDir,
     database: parseDatabaseUrl(e.DATABASE_URL, dataDir),

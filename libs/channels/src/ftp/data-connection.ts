@@ -40,6 +40,7 @@ export interface DataProtection {
 
 function protect(socket: net.Socket, protection: DataProtection, logger: Logger): Duplex {
   socket.setTimeout(DATA_IDLE_MS, () => socket.destroy());
+  socket.setNoDelay(true); // a listing's or a TLS handshake's last small segment goes out at once
   socket.on('error', (err) => logger.debug(`data connection: ${err.message}`));
   if (!protection.secureContext) return socket;
   const secure = new tls.TLSSocket(socket, { isServer: true, secureContext: protection.secureContext });

@@ -13,6 +13,7 @@ import {
 } from '@gatehouse/core';
 import type { BoundAddress, Listener } from '@gatehouse/platform';
 import type { AccountTrees, BatchFiles } from '../files/file-channel';
+import { PeerConnectionLimit } from '../shared/peer-connection-limit';
 import { bannedReply } from './ftp-replies';
 import { StockConnection, StockServer, createStockServer, intercept, onConnect, stockLog } from './ftp-srv-internals';
 import { FtpSession, FtpSessionDeps } from './ftp-session';
@@ -52,12 +53,15 @@ export class FtpListener implements Listener {
   private readonly peers = new WeakMap<net.Socket, string>();
   private sessionDeps: FtpSessionDeps | null = null;
   private stopping: Promise<void> | null = null;
+  private readonly perPeer: PeerConnectionLimit;
 
   constructor(
     private readonly config: GatehouseConfig,
     private readonly deps: FtpListenerDeps,
     private readonly options: FtpListenerOptions = {},
-  ) {}
+  ) {
+    this.perPeer = new PeerConnectionLimit(config.maxConnectionsPerPeer);
+  }
 
   async start(): Promise<void> {
     if (this.server) return;
@@ -135,7 +139,10 @@ export class FtpListener implements Listener {
     return this.sessions.size;
   }
 
-  /** Before the greeting: a banned peer is told so and never reaches ftp-srv. */
+  /**
+   * Before the greeting: a banned peer, or one holding GATEHOUSE_MAX_CONNECTIONS_PER_PEER
+   * connections already, is told so and never reaches ftp-srv.
+   */
   private async admit(socket: net.Socket, accept: () => void): Promise<void> {
     socket.on('error', (err) => this.logger.debug(`FTP connection: ${err.message}`));
     if (this.stopping) return void socket.destroy();
@@ -150,14 +157,26 @@ export class FtpListener implements Listener {
     }
     if (socket.destroyed) return;
     if (this.stopping) return void socket.destroy();
-    if (ban.banned) {
-      const reply = bannedReply(ban.retryAfterSeconds);
-      socket.end(`${reply.code} ${reply.text}\r\n`);
-      setTimeout(() => socket.destroy(), 1000).unref();
-      return;
+    if (ban.banned) return this.refuse(socket, bannedReply(ban.retryAfterSeconds));
+    const release = this.perPeer.tryAcquire(peer);
+    if (!release) {
+      return this.refuse(socket, {
+        code: 421,
+        text: 'Too many connections from your address; close some and try again.',
+      });
     }
+    socket.once('close', release);
+    // Replies are small and each waits for the client's next command: without it every reply
+    // after the first (and each TLS handshake flight) waits ~40 ms for Nagle and delayed ACKs.
+    socket.setNoDelay(true);
     this.peers.set(socket, peer);
     accept();
+  }
+
+  /** Refused before the greeting: the reply, then the connection closes. */
+  private refuse(socket: net.Socket, reply: { code: number; text: string }): void {
+    socket.end(`${reply.code} ${reply.text}\r\n`);
+    setTimeout(() => socket.destroy(), 1000).unref();
   }
 
   /** ftp-srv made a connection for an admitted socket (its `connect` event, before the greeting). */

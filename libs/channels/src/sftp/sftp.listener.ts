@@ -1,10 +1,12 @@
 import * as fs from 'node:fs';
+import * as net from 'node:net';
 import { Inject, Injectable, Logger } from '@nestjs/common';
 import { type ClientInfo, type Connection, Server } from 'ssh2';
 import { GATEHOUSE_CONFIG, type GatehouseConfig } from '@gatehouse/config';
-import { ChannelGate, SessionRegistry } from '@gatehouse/core';
+import { ChannelGate, SessionRegistry, normalizePeerAddress } from '@gatehouse/core';
 import type { BoundAddress, Listener } from '@gatehouse/platform';
 import { ACCOUNT_TREES, type AccountTrees, BATCH_FILES, type BatchFiles } from '../files/file-channel';
+import { PeerConnectionLimit } from '../shared/peer-connection-limit';
 import { type SftpHostKey, loadHostKey } from './sftp-host-key';
 import { sshAlgorithms } from './ssh-algorithms';
 import { SshConnection } from './ssh-connection';
@@ -25,9 +27,11 @@ export class SftpListener implements Listener {
   readonly name = 'sftp' as const;
   private readonly logger = new Logger('SftpListener');
   private readonly connections = new Set<SshConnection>();
-  private server: Server | null = null;
+  /** Accepts TCP connections and admits them to ssh2's `Server`, which never listens itself. */
+  private server: net.Server | null = null;
   private hostKey: SftpHostKey | null = null;
   private draining = false;
+  private readonly perPeer: PeerConnectionLimit;
   private drained: (() => void) | null = null;
 
   constructor(
@@ -36,7 +40,9 @@ export class SftpListener implements Listener {
     private readonly sessions: SessionRegistry,
     @Inject(ACCOUNT_TREES) private readonly trees: AccountTrees,
     @Inject(BATCH_FILES) private readonly batches: BatchFiles,
-  ) {}
+  ) {
+    this.perPeer = new PeerConnectionLimit(config.maxConnectionsPerPeer);
+  }
 
   /** Reads (or generates) the host key, then binds `host:port`. Refuses to start on an unusable key. */
   async start(): Promise<void> {
@@ -46,7 +52,7 @@ export class SftpListener implements Listener {
     else if (this.config.sftp.hostKeyFile && (fs.statSync(hostKey.file).mode & 0o077) !== 0) {
       this.logger.warn(`GATEHOUSE_SFTP_HOST_KEY: ${hostKey.file} is readable by other users; make it 0600`);
     }
-    const server = new Server(
+    const ssh = new Server(
       {
         hostKeys: [hostKey.text],
         algorithms: sshAlgorithms(hostKey.key.type),
@@ -55,6 +61,7 @@ export class SftpListener implements Listener {
       },
       (client, info) => this.accept(client, info),
     );
+    const server = net.createServer((socket) => this.admit(socket, ssh));
     await new Promise<void>((resolve, reject) => {
       server.once('error', reject);
       server.listen(this.config.sftp.port, this.config.host, () => {
@@ -103,6 +110,22 @@ export class SftpListener implements Listener {
     await withTimeout(uploadsDone, graceMs);
     for (const connection of this.connections) connection.endSession('shutdown');
     await withTimeout(closed, CLOSE_WAIT_MS);
+  }
+
+  /**
+   * A TCP connection, before ssh2 sends its identification: past GATEHOUSE_MAX_CONNECTIONS_PER_PEER
+   * it is dropped without a word, as sshd's MaxStartups does (SSH has no way to say why before
+   * keys are exchanged).
+   */
+  private admit(socket: net.Socket, ssh: Server): void {
+    socket.on('error', (err) => this.logger.debug(`SFTP connection: ${err.message}`));
+    const release = this.draining ? null : this.perPeer.tryAcquire(normalizePeerAddress(socket.remoteAddress));
+    if (!release) return void socket.destroy();
+    socket.once('close', release);
+    // Without it every small SSH packet (each login round trip, each upload acknowledgement) waits
+    // for Nagle's algorithm and the peer's delayed ACK, about 40 ms.
+    socket.setNoDelay(true);
+    ssh.injectSocket(socket);
   }
 
   private accept(client: Connection, info: ClientInfo): void {
