@@ -11,6 +11,8 @@ import * as path from 'node:path';
  */
 const children = new Set<ChildProcess>();
 const tempDirs = new Set<string>();
+/** Directories outside the temp dirs that the bench had to create (sshd's /run/sshd), removed at the end. */
+const createdDirs = new Set<string>();
 
 export function makeTempDir(prefix: string): string {
   const dir = fs.mkdtempSync(path.join(os.tmpdir(), prefix));
@@ -34,16 +36,34 @@ export async function stop(child: ChildProcess, graceMs = 10_000): Promise<void>
   clearTimeout(timer);
 }
 
+/**
+ * Creates `dir` if it is missing (a directory a reference server insists on, such as sshd's
+ * privilege-separation directory), and removes it again at the end. One that exists is left alone.
+ */
+export function ensureDir(dir: string, mode: number): boolean {
+  if (fs.existsSync(dir)) return false;
+  fs.mkdirSync(dir, { mode });
+  createdDirs.add(dir);
+  return true;
+}
+
+function removeCreatedDirs(): void {
+  for (const dir of createdDirs) fs.rmSync(dir, { recursive: true, force: true });
+  createdDirs.clear();
+}
+
 export async function cleanUp(): Promise<void> {
   await Promise.all([...children].map((child) => stop(child)));
   for (const dir of tempDirs) fs.rmSync(dir, { recursive: true, force: true });
   tempDirs.clear();
+  removeCreatedDirs();
 }
 
 /** Last resort on process exit (synchronous: no awaiting here). */
 function cleanUpNow(): void {
   for (const child of children) child.kill('SIGKILL');
   for (const dir of tempDirs) fs.rmSync(dir, { recursive: true, force: true });
+  removeCreatedDirs();
 }
 process.once('exit', cleanUpNow);
 
@@ -126,6 +146,16 @@ export interface RunningServer {
 
 export interface GatehouseServer extends RunningServer {
   rootToken: string;
+  /** The whole "Gatehouse is up: …" line (listener addresses, the SFTP host key fingerprint). */
+  banner: string;
+  dataDir: string;
+}
+
+export interface GatehouseOptions {
+  /** GATEHOUSE_LISTENERS; `http` must come first (the bench reads the admin API's address). Default `http`. */
+  listeners?: string;
+  /** More GATEHOUSE_* settings (ports, limits), or NODE_OPTIONS. */
+  env?: Record<string, string>;
 }
 
 /** Environment of the parent minus anything that would point the server elsewhere. */
@@ -140,9 +170,10 @@ function cleanEnv(): NodeJS.ProcessEnv {
 
 /**
  * The built server (`npm run build`) as its own process: SQLite in a fresh temp dir, logs off,
- * only the HTTP listener, on a free loopback port, default bcrypt cost.
+ * only the HTTP listener (unless `options.listeners` names more), on a free loopback port,
+ * default bcrypt cost.
  */
-export async function startGatehouse(mainJs: string): Promise<GatehouseServer> {
+export async function startGatehouse(mainJs: string, options: GatehouseOptions = {}): Promise<GatehouseServer> {
   const dataDir = makeTempDir('gatehouse-bench-');
   const rootToken = `bench-root-${randomBytes(24).toString('hex')}`;
   const port = await freePort();
@@ -157,12 +188,13 @@ export async function startGatehouse(mainJs: string): Promise<GatehouseServer> {
       GATEHOUSE_LOG_LEVEL: 'silent',
       GATEHOUSE_HOST: '127.0.0.1',
       GATEHOUSE_HTTP_PORT: String(port),
-      GATEHOUSE_LISTENERS: 'http',
+      GATEHOUSE_LISTENERS: options.listeners ?? 'http',
+      ...options.env,
     },
-    /Gatehouse is up: admin API (http:\/\/[^\s/]+)\/admin\/v1/,
+    /Gatehouse is up: admin API (http:\/\/[^\s/]+)\/admin\/v1[^\n]*\n/,
     60_000,
   );
-  return { url: match[1], pid: child.pid!, child, rootToken };
+  return { url: match[1], pid: child.pid!, child, rootToken, banner: match[0].trim(), dataDir };
 }
 
 /** `bench/bare-server.ts`: the physical limit of node:http on this machine. */
@@ -178,10 +210,91 @@ export async function startBareServer(script: string): Promise<RunningServer> {
   return { url: `http://127.0.0.1:${match[1]}`, pid: child.pid!, child };
 }
 
+/**
+ * Spawns a program that is not ours (a reference server such as sshd), tracked like every other
+ * child, with its output kept for the error message; ready when `port` on 127.0.0.1 answers with
+ * a greeting that matches `greeting` (SSH-2.0-…, 220 …).
+ */
+export async function startProgram(
+  what: string,
+  command: string,
+  args: string[],
+  port: number,
+  greeting: RegExp,
+  timeoutMs = 10_000,
+): Promise<RunningServer & { output: () => string }> {
+  const child = track(spawn(command, args, { env: cleanEnv(), stdio: ['ignore', 'pipe', 'pipe'] }));
+  let output = '';
+  const keep = (chunk: Buffer) => {
+    output = (output + chunk.toString()).slice(-4000);
+  };
+  child.stdout!.on('data', keep);
+  child.stderr!.on('data', keep);
+  // Set from the child's events while the loop below waits.
+  const state: { exited: string | null; error: Error | null } = { exited: null, error: null };
+  child.once('exit', (code, signal) => (state.exited = signal ?? `code ${code}`));
+  child.once('error', (err) => (state.error = err));
+  const deadline = Date.now() + timeoutMs;
+  for (;;) {
+    if (state.error) throw new Error(`${what}: ${state.error.message}`);
+    if (state.exited !== null) {
+      throw new Error(`${what} exited (${state.exited}) at start:\n${output.trim() || '(no output)'}`);
+    }
+    if (await greets(port, greeting)) break;
+    if (Date.now() > deadline) {
+      child.kill('SIGKILL');
+      throw new Error(`${what} did not answer on 127.0.0.1:${port} within ${timeoutMs / 1000} s:\n${output.trim()}`);
+    }
+    await new Promise((resolve) => setTimeout(resolve, 50));
+  }
+  return { url: `127.0.0.1:${port}`, pid: child.pid!, child, output: () => output };
+}
+
+/** Connects to 127.0.0.1:port and reads the server's first line. */
+function greets(port: number, greeting: RegExp): Promise<boolean> {
+  return new Promise((resolve) => {
+    const socket = net.connect(port, '127.0.0.1');
+    let text = '';
+    const done = (ok: boolean) => {
+      socket.destroy();
+      resolve(ok);
+    };
+    socket.setTimeout(1000, () => done(false));
+    socket.once('error', () => done(false));
+    socket.on('data', (chunk: Buffer) => {
+      text += chunk.toString('latin1');
+      if (text.includes('\n')) done(greeting.test(text));
+    });
+    socket.once('end', () => done(greeting.test(text)));
+  });
+}
+
+/**
+ * Waits until `pid` has no child processes left (sshd forks one per connection and reaps it when it
+ * ends; only a reaped child's CPU shows in its parent's figures). Gives up after `timeoutMs`.
+ */
+export async function childrenGone(pid: number, timeoutMs = 3000): Promise<boolean> {
+  const deadline = Date.now() + timeoutMs;
+  for (;;) {
+    let children = '';
+    try {
+      children = fs.readFileSync(`/proc/${pid}/task/${pid}/children`, 'utf8').trim();
+    } catch {
+      return true; // no such file: the process is gone, or the kernel does not list children
+    }
+    if (children === '') return true;
+    if (Date.now() > deadline) return false;
+    await new Promise((resolve) => setTimeout(resolve, 10));
+  }
+}
+
 let clockTicks: number | undefined;
 
-/** CPU time (user + system) a process has used so far, in µs, from /proc/<pid>/stat. */
-export function processCpuMicros(pid: number): number {
+/**
+ * CPU time (user + system) a process has used so far, in µs, from /proc/<pid>/stat; with
+ * `children`, plus that of its children it has reaped (a forking server's per-connection work).
+ */
+export function processCpuMicros(pid: number, children = false): number {
   clockTicks ??= (() => {
     try {
       return Number(execFileSync('getconf', ['CLK_TCK'], { encoding: 'utf8' }).trim()) || 100;
@@ -194,5 +307,6 @@ export function processCpuMicros(pid: number): number {
   const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
   const utime = Number(fields[11]); // field 14 of the man page
   const stime = Number(fields[12]); // field 15
-  return ((utime + stime) * 1e6) / clockTicks;
+  const reaped = children ? Number(fields[13]) + Number(fields[14]) : 0; // cutime, cstime (16, 17)
+  return ((utime + stime + reaped) * 1e6) / clockTicks;
 }

@@ -2,6 +2,7 @@ import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
 import { AdminClient, expectGet, inPool } from './api';
+import { FILE_SCENARIOS, type FileScenarioId, runFileBench } from './files';
 import type { HerdResult, HerdSpec } from './herd';
 import {
   Generator,
@@ -21,6 +22,7 @@ import {
   processCpuMicros,
   startBareServer,
   startGatehouse,
+  stop,
   wasInterrupted,
 } from './processes';
 import { count, markdownTable, median, medianWithRange, ms } from './report';
@@ -33,6 +35,9 @@ import { TimingRow, timingEquality, timingTable } from './timing';
  * - a bare node:http server, the physical limit of this machine and Node;
  * - the load generator: wrk when installed, else autocannon in a child process; and for the
  *   cold herd a small node:http client (`herd.ts`) that stamps every request.
+ *
+ * The file-channel scenarios (files.ts) run after the HTTP ones, against a server of their own
+ * with the SFTP (and FTP) listener, and reference servers (sshd, vsftpd) in the same rounds.
  *
  * Each round measures the bare server, then GET /health, then every scenario, slice after slice;
  * a scenario's ratio in a round is its req/s over the bare (or /health) slice of that round, and
@@ -56,6 +61,10 @@ const KEYS = knob('BENCH_KEYS', 10_000);
 const HERD_CONNECTIONS = knob('BENCH_HERD_CONNECTIONS', 50);
 const TIMING_TRIES = knob('BENCH_TIMING_TRIES', 30);
 const WARMUP_SECONDS = knob('BENCH_WARMUP_SECONDS', 1, 0);
+const UPLOAD_MIB = knob('BENCH_UPLOAD_MIB', 100);
+const CSV_ROWS = knob('BENCH_CSV_ROWS', 100_000);
+const LOGIN_CONCURRENCY = knob('BENCH_LOGIN_CONCURRENCY', 8);
+const SSH_CIPHER = env.BENCH_SSH_CIPHER || 'aes128-gcm@openssh.com';
 const PROVISION_POOL = 20;
 
 const REPO = path.resolve(__dirname, '../..');
@@ -63,19 +72,26 @@ const SERVER_MAIN = path.resolve(REPO, env.BENCH_SERVER_MAIN ?? 'dist/apps/serve
 const CUSTOM_SECRET = 'a-custom-secret-of-the-old-kind';
 const TO = '447700900123';
 
-type ScenarioId = 'bare' | 'health' | 'rest-hot' | 'rest-keys' | 'http-send' | 'herd' | 'timing';
+type HttpScenarioId = 'bare' | 'health' | 'rest-hot' | 'rest-keys' | 'http-send' | 'herd' | 'timing';
+type ScenarioId = HttpScenarioId | FileScenarioId;
 const THROUGHPUT: ScenarioId[] = ['bare', 'health', 'rest-hot', 'rest-keys', 'http-send'];
-const ALL: ScenarioId[] = [...THROUGHPUT, 'herd', 'timing'];
+const HTTP: ScenarioId[] = [...THROUGHPUT, 'herd', 'timing'];
+const ALL: ScenarioId[] = [...HTTP, ...FILE_SCENARIOS];
 
-/** BENCH_ONLY=rest-hot,herd … ; `throughput` (or `channels`) names the five throughput rows. */
+/**
+ * BENCH_ONLY=rest-hot,herd … ; `throughput` (or `channels`) names the five throughput rows,
+ * `files` the file-channel scenarios, `http` every HTTP one.
+ */
 function selected(): Set<ScenarioId> {
   if (!env.BENCH_ONLY) return new Set(ALL);
   const chosen = new Set<ScenarioId>();
   for (const raw of env.BENCH_ONLY.split(',').map((s) => s.trim().toLowerCase())) {
     if (raw === '') continue;
     if (raw === 'throughput' || raw === 'channels') THROUGHPUT.forEach((id) => chosen.add(id));
+    else if (raw === 'files') FILE_SCENARIOS.forEach((id) => chosen.add(id));
+    else if (raw === 'http') HTTP.forEach((id) => chosen.add(id));
     else if ((ALL as string[]).includes(raw)) chosen.add(raw as ScenarioId);
-    else throw new Error(`BENCH_ONLY: unknown "${raw}"; use any of ${ALL.join(', ')}, throughput`);
+    else throw new Error(`BENCH_ONLY: unknown "${raw}"; use any of ${ALL.join(', ')}, throughput, files, http`);
   }
   // Every throughput row is a ratio to the bare and /health slices of its round.
   if (THROUGHPUT.some((id) => chosen.has(id))) ['bare', 'health'].forEach((id) => chosen.add(id as ScenarioId));
@@ -123,6 +139,26 @@ async function measureSlice(generator: Generator, scenario: Scenario, seconds: n
 
 async function main(): Promise<void> {
   const only = selected();
+  if (HTTP.some((id) => only.has(id))) await httpBench(only);
+  if (FILE_SCENARIOS.some((id) => only.has(id))) {
+    await runFileBench({
+      serverMain: SERVER_MAIN,
+      only,
+      rounds: ROUNDS,
+      seconds: SECONDS,
+      warmupSeconds: WARMUP_SECONDS,
+      uploadBytes: UPLOAD_MIB * 1024 * 1024,
+      csvRows: CSV_ROWS,
+      loginConcurrency: LOGIN_CONCURRENCY,
+      restConnections: CONNECTIONS,
+      cipher: SSH_CIPHER,
+      progress,
+    });
+  }
+}
+
+/** The HTTP scenarios (issue 8): throughput rows, the cold herd, timing equality. */
+async function httpBench(only: Set<ScenarioId>): Promise<void> {
   const tempDir = makeTempDir('gatehouse-bench-load-');
   const generator = pickGenerator(tempDir);
 
@@ -339,6 +375,7 @@ async function main(): Promise<void> {
         '\n',
     );
   }
+  await Promise.all([stop(gatehouse.child), stop(bare.child)]);
 }
 
 main()
