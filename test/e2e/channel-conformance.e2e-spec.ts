@@ -8,6 +8,7 @@ import {
   httpDriver,
   restDriver,
   sftpDriver,
+  smtpDriver,
   soapDriver,
   wrongSecret,
 } from '../support/channels';
@@ -18,14 +19,14 @@ import { TestApp, startTestApp, unique } from '../support/test-app';
  * One table of checks that every channel listener must pass (DESIGN.md §1 credentials, §2
  * listeners, §4 request log), run through a driver per channel (test/support/channels/).
  * Protocol-specific behaviour (WSDL, form parsing, the SOAP guard, scopes…) stays in each
- * channel's own suite. A new listener (SMTP next) joins by adding its driver here.
+ * channel's own suite. A new listener joins by adding its driver here.
  *
  * The shared app raises the ban threshold: the table fails logins from 127.0.0.1 on purpose.
  * Ban checks get a fresh app each, with a threshold of 3: bans are per peer, and every channel
  * here shares the peer 127.0.0.1.
  */
 
-const drivers: ChannelDriver[] = [restDriver, httpDriver, soapDriver, ftpDriver, sftpDriver];
+const drivers: ChannelDriver[] = [restDriver, httpDriver, soapDriver, ftpDriver, sftpDriver, smtpDriver];
 /** Every suite app runs every driver's listener, so the cross-channel ban checks reach them all. */
 const appEnv = (): Record<string, string> => {
   const env: Record<string, string> = Object.assign({}, ...drivers.map((d) => d.appEnv ?? {}));

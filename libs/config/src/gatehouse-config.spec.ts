@@ -24,7 +24,13 @@ describe('loadConfig', () => {
       maxUploadBytes: 104_857_600,
     });
     expect(c.sftp).toEqual({ port: 2222, hostKeyFile: null });
-    expect(c.smtp).toEqual({ port: 2525, insecureAuth: false, smsDomain: 'sms.localhost' });
+    expect(c.smtp).toEqual({
+      port: 2525,
+      securePort: null,
+      insecureAuth: false,
+      smsDomain: 'sms.localhost',
+      maxMessageBytes: 1048576,
+    });
     expect(c.listeners).toEqual(['http', 'ftp', 'sftp', 'smtp']);
     expect(c.database).toEqual({ type: 'sqlite', path: path.resolve('./data/gatehouse.sqlite') });
     expect(c.legacyCutoff.toISOString()).toBe('2023-06-06T00:00:00.000Z');
@@ -93,5 +99,17 @@ describe('loadConfig', () => {
   it('needs TLS cert and key together, and TLS before requiring it', () => {
     expect(problemsOf({ GATEHOUSE_TLS_CERT: '/c.pem' })[0]).toMatch(/GATEHOUSE_TLS_CERT/);
     expect(problemsOf({ GATEHOUSE_FTP_REQUIRE_TLS: 'true' })[0]).toMatch(/^GATEHOUSE_FTP_REQUIRE_TLS/);
+    expect(problemsOf({ GATEHOUSE_SMTPS_PORT: '4650' })[0]).toMatch(/^GATEHOUSE_SMTPS_PORT: implicit TLS needs/);
+  });
+
+  it('reads the SMTP size limit and the implicit-TLS port', () => {
+    const c = loadConfig({
+      GATEHOUSE_SMTPS_PORT: '4650',
+      GATEHOUSE_TLS_CERT: '/c.pem',
+      GATEHOUSE_TLS_KEY: '/k.pem',
+      GATEHOUSE_SMTP_MAX_MESSAGE_BYTES: '2048',
+    });
+    expect(c.smtp).toMatchObject({ securePort: 4650, maxMessageBytes: 2048 });
+    expect(problemsOf({ GATEHOUSE_SMTP_MAX_MESSAGE_BYTES: '0' })[0]).toMatch(/^GATEHOUSE_SMTP_MAX_MESSAGE_BYTES/);
   });
 });

@@ -25,7 +25,14 @@ export interface GatehouseConfig {
     /** PEM/OpenSSH private key file; null = generated (Ed25519) into the data dir at first start. */
     hostKeyFile: string | null;
   };
-  smtp: { port: number; insecureAuth: boolean; smsDomain: string };
+  smtp: {
+    port: number;
+    /** Implicit TLS (SMTPS), when set; needs the TLS certificate. */
+    securePort: number | null;
+    insecureAuth: boolean;
+    smsDomain: string;
+    maxMessageBytes: number;
+  };
   /**
    * Open connections one address (an IPv6 /64 counts as one) may hold on each socket listener
    * (FTP, SFTP, SMTP): one client cannot take every socket of the process from the others.
@@ -117,6 +124,8 @@ const envSchema = z.object({
   GATEHOUSE_SFTP_PORT: port.default(2222),
   GATEHOUSE_SFTP_HOST_KEY: z.string().min(1).optional(),
   GATEHOUSE_SMTP_PORT: port.default(2525),
+  GATEHOUSE_SMTPS_PORT: port.optional(),
+  GATEHOUSE_SMTP_MAX_MESSAGE_BYTES: positiveInt.default(1024 * 1024),
   GATEHOUSE_MAX_CONNECTIONS_PER_PEER: positiveInt.default(20),
   GATEHOUSE_LISTENERS: csv.default('http,ftp,sftp,smtp').pipe(z.array(z.enum(LISTENERS))),
   GATEHOUSE_DATA_DIR: z.string().min(1).default('./data'),
@@ -200,6 +209,9 @@ export function loadConfig(env: Record<string, string | undefined>): GatehouseCo
   if (Boolean(e.GATEHOUSE_TLS_CERT) !== Boolean(e.GATEHOUSE_TLS_KEY)) {
     problems.push('GATEHOUSE_TLS_CERT / GATEHOUSE_TLS_KEY: set both or neither');
   }
+  if (e.GATEHOUSE_SMTPS_PORT !== undefined && !e.GATEHOUSE_TLS_CERT) {
+    problems.push('GATEHOUSE_SMTPS_PORT: implicit TLS needs GATEHOUSE_TLS_CERT and GATEHOUSE_TLS_KEY');
+  }
   if (e.GATEHOUSE_FTP_REQUIRE_TLS && !e.GATEHOUSE_TLS_CERT) {
     problems.push('GATEHOUSE_FTP_REQUIRE_TLS: needs GATEHOUSE_TLS_CERT and GATEHOUSE_TLS_KEY');
   }
@@ -219,8 +231,10 @@ export function loadConfig(env: Record<string, string | undefined>): GatehouseCo
     sftp: { port: e.GATEHOUSE_SFTP_PORT, hostKeyFile: e.GATEHOUSE_SFTP_HOST_KEY ?? null },
     smtp: {
       port: e.GATEHOUSE_SMTP_PORT,
+      securePort: e.GATEHOUSE_SMTPS_PORT ?? null,
       insecureAuth: e.GATEHOUSE_SMTP_INSECURE_AUTH,
       smsDomain: e.GATEHOUSE_SMS_DOMAIN.toLowerCase(),
+      maxMessageBytes: e.GATEHOUSE_SMTP_MAX_MESSAGE_BYTES,
     },
     maxConnectionsPerPeer: e.GATEHOUSE_MAX_CONNECTIONS_PER_PEER,
     listeners: [...new Set(e.GATEHOUSE_LISTENERS)],

@@ -122,3 +122,4 @@ export { httpDriver } from './http';
 export { soapDriver } from './soap';
 export { ftpDriver } from './ftp';
 export { sftpDriver } from './sftp';
+export { smtpDriver } from './smtp';

@@ -4,12 +4,13 @@ import type { ListenerPlan } from './listener-plan';
 /**
  * Every listener this build has, each loaded on demand: a process whose GATEHOUSE_LISTENERS does
  * not name `http` never loads Fastify, the admin API or the HTTP channels, and so on for the
- * others. Absent names are listeners of later issues.
+ * others.
  */
 const PLANS: Partial<Record<ListenerName, () => Promise<ListenerPlan>>> = {
   http: async () => (await import('./http.listener')).HTTP_LISTENER,
   ftp: async () => (await import('./ftp.listener')).FTP_LISTENER,
   sftp: async () => (await import('./sftp.listener')).SFTP_LISTENER,
+  smtp: async () => (await import('./smtp.listener')).SMTP_LISTENER,
 };
 
 export interface LoadedPlans {

@@ -17,6 +17,9 @@ export const REQUEST_OPERATIONS = [
   'sftp.WRITE',
   /** A batch file's rows, once processed (FTP or SFTP upload). */
   'file.batch',
+  'smtp.AUTH',
+  /** One mail: its recipients' submissions. */
+  'smtp.DATA',
 ] as const;
 export type RequestOperation = (typeof REQUEST_OPERATIONS)[number];
 

@@ -1,0 +1,44 @@
+import type { SMTPServer, SMTPServerSession } from 'smtp-server';
+
+/**
+ * The parts of smtp-server 3 that its typings leave out, in one place (pinned by
+ * smtp-server-internals.spec.ts): the server's set of open connections, and a connection's
+ * `send`, which writes one reply and, for a 421, closes the connection. The session registry
+ * needs them to end a logged-in session from outside a command handler, which smtp-server's
+ * callbacks cannot do; the EHLO reply needs `send` to leave AUTH out before TLS.
+ */
+export interface StockConnection {
+  /** The connection's id, which is also its session's `id`. */
+  readonly id: string;
+  /** True once TLS is up (implicit, or after STARTTLS). */
+  readonly secure: boolean;
+  send(code: number, text: string | string[], context?: unknown): void;
+  close(): void;
+}
+
+/**
+ * Leaves `AUTH …` out of this connection's EHLO reply while it is not encrypted: smtp-server
+ * lists it either way (it refuses AUTH itself before STARTTLS, but offers it).
+ */
+export function hideAuthBeforeTls(connection: StockConnection): void {
+  const send = connection.send.bind(connection);
+  (connection as { send: StockConnection['send'] }).send = (code, text, context) => {
+    if (code === 250 && Array.isArray(text) && !connection.secure) {
+      text = text.filter((line) => !/^AUTH /i.test(line));
+    }
+    send(code, text, context);
+  };
+}
+
+export function connectionOf(server: SMTPServer, session: SMTPServerSession): StockConnection | null {
+  const connections = (server as unknown as { connections?: Set<StockConnection> }).connections;
+  if (!connections) throw new Error('smtp-server: SMTPServer.connections is gone (check smtp-server-internals.ts)');
+  for (const connection of connections) if (connection.id === session.id) return connection;
+  return null;
+}
+
+/** Every open connection of a server (at shutdown). */
+export function connectionsOf(server: SMTPServer): StockConnection[] {
+  const connections = (server as unknown as { connections?: Set<StockConnection> }).connections;
+  return connections ? [...connections] : [];
+}
