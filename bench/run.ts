@@ -26,6 +26,7 @@ import {
   wasInterrupted,
 } from './processes';
 import { count, markdownTable, median, medianWithRange, ms } from './report';
+import { SMTP_SCENARIOS, type SmtpScenarioId, runSmtpBench } from './smtp';
 import { TimingRow, timingEquality, timingTable } from './timing';
 
 /**
@@ -37,7 +38,9 @@ import { TimingRow, timingEquality, timingTable } from './timing';
  *   cold herd a small node:http client (`herd.ts`) that stamps every request.
  *
  * The file-channel scenarios (files.ts) run after the HTTP ones, against a server of their own
- * with the SFTP (and FTP) listener, and reference servers (sshd, vsftpd) in the same rounds.
+ * with the SFTP (and FTP) listener, and reference servers (sshd, vsftpd) in the same rounds; then
+ * the email-channel ones (smtp.ts), against a server with the SMTP listener and Postfix's
+ * smtp-sink in the same rounds.
  *
  * Each round measures the bare server, then GET /health, then every scenario, slice after slice;
  * a scenario's ratio in a round is its req/s over the bare (or /health) slice of that round, and
@@ -73,14 +76,14 @@ const CUSTOM_SECRET = 'a-custom-secret-of-the-old-kind';
 const TO = '447700900123';
 
 type HttpScenarioId = 'bare' | 'health' | 'rest-hot' | 'rest-keys' | 'http-send' | 'herd' | 'timing';
-type ScenarioId = HttpScenarioId | FileScenarioId;
+type ScenarioId = HttpScenarioId | FileScenarioId | SmtpScenarioId;
 const THROUGHPUT: ScenarioId[] = ['bare', 'health', 'rest-hot', 'rest-keys', 'http-send'];
 const HTTP: ScenarioId[] = [...THROUGHPUT, 'herd', 'timing'];
-const ALL: ScenarioId[] = [...HTTP, ...FILE_SCENARIOS];
+const ALL: ScenarioId[] = [...HTTP, ...FILE_SCENARIOS, ...SMTP_SCENARIOS];
 
 /**
  * BENCH_ONLY=rest-hot,herd … ; `throughput` (or `channels`) names the five throughput rows,
- * `files` the file-channel scenarios, `http` every HTTP one.
+ * `files` the file-channel scenarios, `smtp` (or `email`) the email-channel ones, `http` every HTTP one.
  */
 function selected(): Set<ScenarioId> {
   if (!env.BENCH_ONLY) return new Set(ALL);
@@ -89,9 +92,10 @@ function selected(): Set<ScenarioId> {
     if (raw === '') continue;
     if (raw === 'throughput' || raw === 'channels') THROUGHPUT.forEach((id) => chosen.add(id));
     else if (raw === 'files') FILE_SCENARIOS.forEach((id) => chosen.add(id));
+    else if (raw === 'smtp' || raw === 'email') SMTP_SCENARIOS.forEach((id) => chosen.add(id));
     else if (raw === 'http') HTTP.forEach((id) => chosen.add(id));
     else if ((ALL as string[]).includes(raw)) chosen.add(raw as ScenarioId);
-    else throw new Error(`BENCH_ONLY: unknown "${raw}"; use any of ${ALL.join(', ')}, throughput, files, http`);
+    else throw new Error(`BENCH_ONLY: unknown "${raw}"; use any of ${ALL.join(', ')}, throughput, files, smtp, http`);
   }
   // Every throughput row is a ratio to the bare and /health slices of its round.
   if (THROUGHPUT.some((id) => chosen.has(id))) ['bare', 'health'].forEach((id) => chosen.add(id as ScenarioId));
@@ -152,6 +156,16 @@ async function main(): Promise<void> {
       loginConcurrency: LOGIN_CONCURRENCY,
       restConnections: CONNECTIONS,
       cipher: SSH_CIPHER,
+      progress,
+    });
+  }
+  if (SMTP_SCENARIOS.some((id) => only.has(id))) {
+    await runSmtpBench({
+      serverMain: SERVER_MAIN,
+      only,
+      rounds: ROUNDS,
+      seconds: SECONDS,
+      warmupSeconds: WARMUP_SECONDS,
       progress,
     });
   }
