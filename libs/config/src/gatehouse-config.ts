@@ -42,6 +42,8 @@ export interface GatehouseConfig {
   dataDir: string;
   database: DatabaseConfig;
   redisUrl: string | null;
+  /** Prefix of every Redis key and channel: deployments (or test runs) can share one Redis. */
+  redisPrefix: string;
   rootToken: string | null;
   pepper: string | null;
   tls: { certFile: string; keyFile: string } | null;
@@ -137,6 +139,10 @@ const envSchema = z.object({
     .string()
     .regex(/^rediss?:\/\/.+/, 'expected redis://host:port')
     .optional(),
+  GATEHOUSE_REDIS_PREFIX: z
+    .string()
+    .regex(/^[A-Za-z0-9:_.-]{1,64}$/, 'letters, digits and : _ . - only')
+    .default('gatehouse:'),
   GATEHOUSE_ROOT_TOKEN: z.string().min(24, 'must be at least 24 characters').optional(),
   GATEHOUSE_PEPPER: z.string().min(32, 'must be at least 32 characters').optional(),
   GATEHOUSE_TLS_CERT: z.string().min(1).optional(),
@@ -241,6 +247,7 @@ export function loadConfig(env: Record<string, string | undefined>): GatehouseCo
     dataDir,
     database: parseDatabaseUrl(e.DATABASE_URL, dataDir),
     redisUrl: e.REDIS_URL ?? null,
+    redisPrefix: e.GATEHOUSE_REDIS_PREFIX,
     rootToken: e.GATEHOUSE_ROOT_TOKEN ?? null,
     pepper: e.GATEHOUSE_PEPPER ?? null,
     tls:

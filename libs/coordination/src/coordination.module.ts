@@ -1,37 +1,64 @@
-import { Global, Inject, Logger, Module, OnModuleInit } from '@nestjs/common';
+import { Global, Inject, Module, OnApplicationShutdown } from '@nestjs/common';
 import { GATEHOUSE_CONFIG, GatehouseConfig } from '@gatehouse/config';
 import { CHANGE_NOTIFIER, PEER_BAN_LIST } from '@gatehouse/core';
+import { COORDINATION_STATUS, CoordinationStatus } from './coordination-status';
 import { InMemoryPeerBanList } from './in-memory/in-memory-peer-ban-list';
 import { InProcessChangeNotifier } from './in-memory/in-process-change-notifier';
+import { RedisChangeNotifier } from './redis/redis-change-notifier';
+import { RedisLink } from './redis/redis-link';
+import { RedisPeerBanList } from './redis/redis-peer-ban-list';
+
+const REDIS_LINK = Symbol('RedisLink');
 
 /**
  * What the nodes of one deployment share, chosen by configuration: the brute-force ban list and
  * the change notifier (cache invalidation and "end the sessions of credential X", which the
- * session registry of every node consumes). In-process today: a single node, or SQLite. The
- * Redis implementations of the operations issue plug in here when REDIS_URL is set; core only
- * knows the interfaces.
+ * session registry of every node consumes). With REDIS_URL, both go through Redis (shared scores,
+ * mirrored bans, pub/sub); without it, they stay in this process, as one node or SQLite needs.
+ * Core only knows the interfaces.
  */
 @Global()
 @Module({
   providers: [
     {
-      provide: PEER_BAN_LIST,
+      provide: REDIS_LINK,
       inject: [GATEHOUSE_CONFIG],
-      useFactory: (config: GatehouseConfig) => new InMemoryPeerBanList(config.ban),
+      useFactory: async (config: GatehouseConfig): Promise<RedisLink | null> => {
+        if (!config.redisUrl) return null;
+        const link = new RedisLink(config.redisUrl, config.redisPrefix);
+        // A node starts even while Redis is down: it goes on alone and joins when Redis is back.
+        await link.connect();
+        return link;
+      },
     },
-    { provide: CHANGE_NOTIFIER, useClass: InProcessChangeNotifier },
+    {
+      provide: PEER_BAN_LIST,
+      inject: [GATEHOUSE_CONFIG, REDIS_LINK],
+      useFactory: async (config: GatehouseConfig, link: RedisLink | null) => {
+        if (!link) return new InMemoryPeerBanList(config.ban);
+        const bans = new RedisPeerBanList(link, config.ban);
+        await bans.reload();
+        return bans;
+      },
+    },
+    {
+      provide: CHANGE_NOTIFIER,
+      inject: [REDIS_LINK],
+      useFactory: (link: RedisLink | null) => (link ? new RedisChangeNotifier(link) : new InProcessChangeNotifier()),
+    },
+    {
+      provide: COORDINATION_STATUS,
+      inject: [REDIS_LINK],
+      useFactory: (link: RedisLink | null): CoordinationStatus => ({ redis: () => (link ? link.state() : 'off') }),
+    },
   ],
-  exports: [PEER_BAN_LIST, CHANGE_NOTIFIER],
+  exports: [PEER_BAN_LIST, CHANGE_NOTIFIER, COORDINATION_STATUS],
 })
-export class CoordinationModule implements OnModuleInit {
-  constructor(@Inject(GATEHOUSE_CONFIG) private readonly config: GatehouseConfig) {}
+export class CoordinationModule implements OnApplicationShutdown {
+  constructor(@Inject(REDIS_LINK) private readonly link: RedisLink | null) {}
 
-  onModuleInit(): void {
-    if (this.config.redisUrl) {
-      // Said at every start until the Redis implementations land: nothing is shared across nodes yet.
-      new Logger('Coordination').warn(
-        'REDIS_URL is set, but this build keeps bans, cache invalidation and session ends per process',
-      );
-    }
+  /** After the listeners have stopped and the last changes were published. */
+  async onApplicationShutdown(): Promise<void> {
+    await this.link?.close();
   }
 }

@@ -1,3 +1,7 @@
 export * from './coordination.module';
+export * from './coordination-status';
 export * from './in-memory/in-memory-peer-ban-list';
 export * from './in-memory/in-process-change-notifier';
+export { RedisLink } from './redis/redis-link';
+export { RedisPeerBanList } from './redis/redis-peer-ban-list';
+export { RedisChangeNotifier } from './redis/redis-change-notifier';

@@ -9,6 +9,11 @@ export class InProcessChangeNotifier implements ChangeNotifier {
     return Promise.resolve();
   }
 
+  /** One process: nothing can be missed. */
+  isDelivering(): boolean {
+    return true;
+  }
+
   subscribe(listener: ChangeListener): () => void {
     this.listeners.add(listener);
     return () => this.listeners.delete(listener);

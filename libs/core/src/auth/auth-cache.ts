@@ -10,7 +10,10 @@ export class AuthCache {
   private readonly byKey: LRUCache<string, AuthSnapshot>;
   private readonly keysByCredential = new Map<string, Set<string>>();
 
-  constructor(max = 50_000, ttlMs = 5 * 60_000) {
+  constructor(
+    max = 50_000,
+    private readonly ttlMs = 5 * 60_000,
+  ) {
     this.byKey = new LRUCache<string, AuthSnapshot>({
       max,
       ttl: ttlMs,
@@ -18,8 +21,14 @@ export class AuthCache {
     });
   }
 
-  get(key: string): AuthSnapshot | undefined {
-    return this.byKey.get(key);
+  /** The cached verdict; with `maxAgeMs`, only one stored at most that long ago. */
+  get(key: string, maxAgeMs?: number): AuthSnapshot | undefined {
+    const snapshot = this.byKey.get(key);
+    if (snapshot === undefined || maxAgeMs === undefined) return snapshot;
+    const age = this.ttlMs - this.byKey.getRemainingTTL(key);
+    if (age <= maxAgeMs) return snapshot;
+    this.byKey.delete(key);
+    return undefined;
   }
 
   set(key: string, snapshot: AuthSnapshot): void {

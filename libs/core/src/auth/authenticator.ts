@@ -68,6 +68,8 @@ type ColdOutcome =
  * each stored hash is only ever compared against secrets of its own shape.
  */
 const LAST_USED_PRECISION_MS = 60_000;
+/** How long a cached verdict is trusted while this node cannot hear other nodes' changes. */
+export const DEGRADED_CACHE_MS = 5_000;
 
 @Injectable()
 export class Authenticator implements OnModuleDestroy {
@@ -80,13 +82,14 @@ export class Authenticator implements OnModuleDestroy {
     @Inject(CREDENTIAL_REPOSITORY) private readonly credentials: CredentialRepository,
     @Inject(SECRET_HASHER) private readonly hasher: SecretHasher,
     @Inject(PEER_BAN_LIST) private readonly bans: PeerBanList,
-    @Inject(CHANGE_NOTIFIER) changes: ChangeNotifier,
+    @Inject(CHANGE_NOTIFIER) private readonly changes: ChangeNotifier,
     private readonly requestLog: RequestLogService,
     private readonly usage: CredentialUsageRecorder,
     private readonly upgrader: SecretUpgrader,
   ) {
     this.unsubscribe = changes.subscribe((event) => {
-      if (event.type === 'credential.changed') this.cache.invalidateCredential(event.credentialId);
+      if (event.type === 'cache.reset') this.cache.clear();
+      else if (event.type === 'credential.changed') this.cache.invalidateCredential(event.credentialId);
       else for (const id of event.credentialIds) this.cache.invalidateCredential(id);
     });
   }
@@ -125,7 +128,8 @@ export class Authenticator implements OnModuleDestroy {
     }
 
     const cacheKey = this.hasher.cacheKey(req.channel, username ?? '', req.secret);
-    let snapshot = this.cache.get(cacheKey);
+    // While changes from other nodes may be missed, a cached verdict is trusted only briefly.
+    let snapshot = this.cache.get(cacheKey, this.changes.isDelivering() ? undefined : DEGRADED_CACHE_MS);
     if (!snapshot) {
       const cold = await this.verifyColdOnce(cacheKey, req.channel, username, req.secret);
       if (!cold.ok) {

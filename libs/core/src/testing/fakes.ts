@@ -12,5 +12,6 @@ export function changeNotifierMock(): MockOf<ChangeNotifier> {
   return {
     publish: jest.fn<Promise<void>, [ChangeEvent]>().mockResolvedValue(undefined),
     subscribe: jest.fn<() => void, [ChangeListener]>().mockReturnValue(() => undefined),
+    isDelivering: jest.fn<boolean, []>().mockReturnValue(true),
   };
 }

@@ -15,7 +15,7 @@ export interface SeriesValue {
 export function scrapeTimeMetric(
   name: string,
   help: string,
-  type: 'counter' | 'histogram',
+  type: 'counter' | 'histogram' | 'gauge',
   values: () => SeriesValue[],
 ): Metric {
   const metric = {
