@@ -1,6 +1,6 @@
 import * as net from 'node:net';
 import { SMTPServer, type SMTPServerSession } from 'smtp-server';
-import { connectionOf, connectionsOf, hideAuthBeforeTls } from './smtp-server-internals';
+import { connectionOf, connectionsOf, hideAuthBeforeTls, indexConnections } from './smtp-server-internals';
 
 /** Pins what smtp-server-internals.ts relies on in smtp-server's untyped inside. */
 describe('smtp-server internals', () => {
@@ -17,6 +17,7 @@ describe('smtp-server internals', () => {
         callback();
       },
     });
+    indexConnections(server);
     await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
     port = (server.server.address() as net.AddressInfo).port;
   });
@@ -50,6 +51,8 @@ describe('smtp-server internals', () => {
     connection!.send(421, '4.7.0 Session ended: test.');
     expect(await until(() => closed)).toBe(true);
     expect(received()).toMatch(/\r\n421 4\.7\.0 Session ended: test\.\r\n$/);
+    // Gone from the index once closed.
+    expect(await until(() => connectionOf(server, sessions.at(-1)!) === null)).toBe(true);
   });
 
   it('leaves AUTH out of the EHLO reply of an unencrypted connection', async () => {

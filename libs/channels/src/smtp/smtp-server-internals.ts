@@ -30,15 +30,51 @@ export function hideAuthBeforeTls(connection: StockConnection): void {
   };
 }
 
-export function connectionOf(server: SMTPServer, session: SMTPServerSession): StockConnection | null {
+/** smtp-server's set of open connections, indexed by id as well (see `indexConnections`). */
+class IndexedConnections extends Set<StockConnection> {
+  readonly byId = new Map<string, StockConnection>();
+
+  override add(connection: StockConnection): this {
+    this.byId.set(connection.id, connection);
+    return super.add(connection);
+  }
+
+  override delete(connection: StockConnection): boolean {
+    if (this.byId.get(connection.id) === connection) this.byId.delete(connection.id);
+    return super.delete(connection);
+  }
+
+  override clear(): void {
+    this.byId.clear();
+    super.clear();
+  }
+}
+
+function connectionsSet(server: SMTPServer): Set<StockConnection> {
   const connections = (server as unknown as { connections?: Set<StockConnection> }).connections;
-  if (!connections) throw new Error('smtp-server: SMTPServer.connections is gone (check smtp-server-internals.ts)');
+  if (!(connections instanceof Set)) {
+    throw new Error('smtp-server: SMTPServer.connections is gone (check smtp-server-internals.ts)');
+  }
+  return connections;
+}
+
+/**
+ * Swaps a new server's connection set for one indexed by id, so that finding a session's
+ * connection costs the same with ten thousand open as with one. Call it before `listen`.
+ */
+export function indexConnections(server: SMTPServer): void {
+  if (connectionsSet(server).size > 0) throw new Error('indexConnections: the server already has connections');
+  (server as unknown as { connections: Set<StockConnection> }).connections = new IndexedConnections();
+}
+
+export function connectionOf(server: SMTPServer, session: SMTPServerSession): StockConnection | null {
+  const connections = connectionsSet(server);
+  if (connections instanceof IndexedConnections) return connections.byId.get(session.id) ?? null;
   for (const connection of connections) if (connection.id === session.id) return connection;
   return null;
 }
 
 /** Every open connection of a server (at shutdown). */
 export function connectionsOf(server: SMTPServer): StockConnection[] {
-  const connections = (server as unknown as { connections?: Set<StockConnection> }).connections;
-  return connections ? [...connections] : [];
+  return [...connectionsSet(server)];
 }

@@ -13,6 +13,7 @@ import { GATEHOUSE_CONFIG, type GatehouseConfig } from '@gatehouse/config';
 import {
   type AuthenticatedCredential,
   type BanState,
+  type BatchRowResult,
   ChannelGate,
   DomainError,
   PEER_BAN_LIST,
@@ -20,6 +21,7 @@ import {
   type RequestOutcome,
   type SessionEndReason,
   SessionRegistry,
+  type SubmissionRequest,
   SubmissionService,
   normalizePeerAddress,
   peerBanSubject,
@@ -28,7 +30,7 @@ import type { BoundAddress, Listener } from '@gatehouse/platform';
 import { PeerConnectionLimit } from '../shared/peer-connection-limit';
 import { checkRecipient } from './email-recipient';
 import { MailUnreadable, readMail } from './mail-text';
-import { connectionOf, connectionsOf, hideAuthBeforeTls } from './smtp-server-internals';
+import { connectionOf, connectionsOf, hideAuthBeforeTls, indexConnections } from './smtp-server-internals';
 import {
   type SmtpReply,
   authRefusalReply,
@@ -212,6 +214,7 @@ export class SmtpListener implements Listener {
       onClose: (session) => this.onClose(session),
     };
     const server = new SMTPServer(options);
+    indexConnections(server);
     server.on('error', (err: Error) => this.logger.debug(`SMTP connection: ${err.message}`));
     return server;
   }
@@ -421,10 +424,13 @@ export class SmtpListener implements Listener {
         if (!check.ok) throw new Error('a recipient RCPT accepted no longer checks'); // cannot happen
         return check.number;
       });
-      const results = await this.submissions.submitBatch(
-        state.key,
-        numbers.map((number) => ({ to: [number], body: mail.text, groups: mail.groups })),
-      );
+      // One recipient (the usual mail) joins the group commit that REST and HTTP submissions
+      // share; several go through the batch submit, one transaction for all of them.
+      const requests = numbers.map((number) => ({ to: [number], body: mail.text, groups: mail.groups }));
+      const results =
+        requests.length === 1
+          ? [await this.submitOne(state.key, requests[0])]
+          : await this.submissions.submitBatch(state.key, requests);
       const stored = results.flatMap((r) => (r.ok ? [r.submission.id] : []));
       const failed = results.flatMap((r) => (r.ok ? [] : [r.error]));
       if (stored.length === 0) {
@@ -446,6 +452,15 @@ export class SmtpListener implements Listener {
         { code: 451, enhanced: '4.3.0', text: 'The message could not be stored; try again later.' },
         'internal_error',
       );
+    }
+  }
+
+  private async submitOne(key: AuthenticatedCredential, request: SubmissionRequest): Promise<BatchRowResult> {
+    try {
+      return { ok: true, submission: await this.submissions.submit(key, request) };
+    } catch (err) {
+      if (err instanceof DomainError) return { ok: false, error: err };
+      throw err;
     }
   }
 
