@@ -16,7 +16,7 @@ interface Running {
   baseUrl: string;
 }
 
-async function startServer(dataDir: string): Promise<Running> {
+async function startServer(dataDir: string, env: Record<string, string> = {}): Promise<Running> {
   let output = '';
   const proc = spawn(
     process.execPath,
@@ -30,6 +30,7 @@ async function startServer(dataDir: string): Promise<Running> {
         GATEHOUSE_LOG_LEVEL: 'trace',
         GATEHOUSE_BCRYPT_COST: '4',
         TS_NODE_PROJECT: path.join(ROOT, 'tsconfig.json'),
+        ...env,
       },
       stdio: ['ignore', 'pipe', 'pipe'],
     },
@@ -152,4 +153,40 @@ describe('the server process (main.ts)', () => {
       expect(await stopServer(second)).toBe('0');
     }
   }, 60_000);
+
+  it('a node whose pepper differs from the one the database started with refuses to start (exit 78)', async () => {
+    const dataDir = fs.mkdtempSync(path.join(os.tmpdir(), 'gatehouse-pepper-'));
+    try {
+      const first = await startServer(dataDir, { GATEHOUSE_PEPPER: 'a'.repeat(40) });
+      expect(await stopServer(first)).toBe('0');
+      const again = await startServer(dataDir, { GATEHOUSE_PEPPER: 'a'.repeat(40) });
+      expect(await stopServer(again)).toBe('0');
+
+      let output = '';
+      const other = spawn(
+        process.execPath,
+        ['-r', 'ts-node/register/transpile-only', '-r', 'tsconfig-paths/register', 'apps/server/src/main.ts'],
+        {
+          cwd: ROOT,
+          env: {
+            PATH: process.env.PATH,
+            GATEHOUSE_DATA_DIR: dataDir,
+            GATEHOUSE_HTTP_PORT: '0',
+            GATEHOUSE_PEPPER: 'b'.repeat(40),
+            TS_NODE_PROJECT: path.join(ROOT, 'tsconfig.json'),
+          },
+          stdio: ['ignore', 'pipe', 'pipe'],
+        },
+      );
+      other.stdout.on('data', (d: Buffer) => (output += d.toString()));
+      other.stderr.on('data', (d: Buffer) => (output += d.toString()));
+      const code = await new Promise<number | null>((resolve) => other.on('exit', (c) => resolve(c)));
+      expect(code).toBe(78);
+      expect(output).toMatch(/GATEHOUSE_PEPPER differs from the pepper this database was first started with/);
+      expect(output).not.toContain('b'.repeat(40));
+      expect(output).not.toMatch(/Gatehouse is up/);
+    } finally {
+      fs.rmSync(dataDir, { recursive: true, force: true });
+    }
+  }, 90_000);
 });

@@ -1,5 +1,6 @@
 import 'reflect-metadata';
 import { ConfigError, GatehouseConfig, loadConfig } from '@gatehouse/config';
+import { PepperMismatchError } from '@gatehouse/core';
 import { Gatehouse, startGatehouse } from './runtime';
 
 async function main(): Promise<void> {
@@ -57,6 +58,10 @@ function stopOnSignals(gatehouse: Gatehouse): void {
 }
 
 main().catch((err: unknown) => {
+  if (err instanceof PepperMismatchError) {
+    process.stderr.write(`gatehouse: ${err.message}\n`);
+    process.exit(78); // EX_CONFIG: a setting to fix, not a crash to retry
+  }
   process.stderr.write(`gatehouse: failed to start: ${err instanceof Error ? err.message : String(err)}\n`);
   process.exit(1);
 });

@@ -1,7 +1,7 @@
 import { INestApplicationContext, Logger } from '@nestjs/common';
 import { NestFactory } from '@nestjs/core';
 import { GatehouseConfig, ListenerName, ensurePrivateDir } from '@gatehouse/config';
-import { AdminTokenService, SessionRegistry } from '@gatehouse/core';
+import { AdminTokenService, PepperAgreement, SessionRegistry } from '@gatehouse/core';
 import { Listener, PinoLoggerService } from '@gatehouse/platform';
 import { AppModule } from './app.module';
 import { loadListenerPlans } from './listeners';
@@ -39,6 +39,7 @@ export async function startGatehouse(config: GatehouseConfig): Promise<Gatehouse
   if (!owner) app.useLogger(app.get(PinoLoggerService));
   try {
     await app.init();
+    await app.get(PepperAgreement).check(); // before anything keyed by the pepper is written
     const { generated } = await app.get(AdminTokenService).initRootToken();
     const listeners = plans.map((p) => p.listener(app, config));
     for (const listener of listeners) await listener.start();

@@ -12,6 +12,7 @@ import { GroupService } from './groups/group.service';
 import { AuditLogService } from './logs/audit-log.service';
 import { RequestLogRetention } from './logs/request-log-retention';
 import { RequestLogService } from './logs/request-log.service';
+import { PepperAgreement } from './secrets/pepper-agreement';
 import { PEPPER } from './secrets/pepper.token';
 import { SecretHasher } from './secrets/secret-hasher';
 import { SECRET_HASHER } from './secrets/secret-hasher.token';
@@ -24,6 +25,7 @@ const services = [
   CredentialService,
   GroupService,
   AdminTokenService,
+  PepperAgreement,
   AuditLogService,
   RequestLogService,
   RequestLogRetention,

@@ -36,6 +36,7 @@ export * from './logs/request-log';
 export * from './logs/request-log.service';
 export * from './logs/request-log-retention';
 export * from './network';
+export * from './secrets/pepper-agreement';
 export * from './secrets/pepper.token';
 export * from './secrets/secret-format';
 export * from './secrets/secret-hasher';
