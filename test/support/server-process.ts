@@ -36,8 +36,8 @@ export async function startServerProcess(env: Record<string, string>, timeoutMs 
       stdio: ['ignore', 'pipe', 'pipe'],
     },
   );
-  proc.stdout!.on('data', (d: Buffer) => (output += d.toString()));
-  proc.stderr!.on('data', (d: Buffer) => (output += d.toString()));
+  proc.stdout.on('data', (d: Buffer) => (output += d.toString()));
+  proc.stderr.on('data', (d: Buffer) => (output += d.toString()));
   const exited = new Promise<string>((resolve) => proc.once('exit', (code, signal) => resolve(`${code ?? signal}`)));
   const banner = await new Promise<string>((resolve, reject) => {
     const started = Date.now();
