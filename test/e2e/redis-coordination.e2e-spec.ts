@@ -39,11 +39,13 @@ run('Redis coordination across nodes', () => {
     const link = new RedisLink(redis.url, prefix);
     links.push(link);
     await link.connect(5_000);
-    const bans = new RedisPeerBanList(link, POLICY);
+    // The bans this node sets (gatehouse_bans_total), not those it mirrors from others.
+    const banned: string[] = [];
+    const bans = new RedisPeerBanList(link, POLICY, Date.now, { banned: (subject) => banned.push(subject) });
     const changes = new RedisChangeNotifier(link);
     const heard: ChangeEvent[] = [];
     changes.subscribe((event) => heard.push(event));
-    return { link, bans, changes, heard };
+    return { link, bans, changes, heard, banned };
   }
   const prefix = () => `test-${randomBytes(4).toString('hex')}:`;
 
@@ -57,6 +59,10 @@ run('Redis coordination across nodes', () => {
     await expect(a.bans.recordFailure('198.51.100.7', 1)).resolves.toMatchObject({ banned: true });
     expect(await eventually(async () => (await b.bans.check('198.51.100.7')).banned)).toBe(true);
     await expect(b.bans.check('198.51.100.8')).resolves.toEqual({ banned: false });
+    // One ban, counted by the node that set it; a failure recorded on B meanwhile sets none.
+    await b.bans.recordFailure('198.51.100.7', 1);
+    expect(a.banned).toEqual(['198.51.100.7']);
+    expect(b.banned).toEqual([]);
   });
 
   it('every key it writes expires: the ban with the ban time, a score window with the window', async () => {

@@ -3,7 +3,7 @@ import { ConfigModule, GatehouseConfig } from '@gatehouse/config';
 import { CoordinationModule } from '@gatehouse/coordination';
 import { CoreModule } from '@gatehouse/core';
 import { PersistenceModule } from '@gatehouse/persistence';
-import { PlatformModule } from '@gatehouse/platform';
+import { CoreGauges, PlatformModule } from '@gatehouse/platform';
 import { PostbacksModule } from '@gatehouse/postbacks';
 
 type Imports = NonNullable<ModuleMetadata['imports']>;
@@ -27,6 +27,8 @@ export class AppModule {
         PostbacksModule,
         ...listenerModules,
       ],
+      // Reads the core's sessions and request-log queue for `/metrics`: this module sees both.
+      providers: [CoreGauges],
     };
   }
 }

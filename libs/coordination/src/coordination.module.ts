@@ -1,6 +1,7 @@
 import { Global, Inject, Module, OnApplicationShutdown } from '@nestjs/common';
 import { GATEHOUSE_CONFIG, GatehouseConfig } from '@gatehouse/config';
 import { CHANGE_NOTIFIER, PEER_BAN_LIST } from '@gatehouse/core';
+import { BAN_METRICS, type BanMetrics } from '@gatehouse/core';
 import { COORDINATION_STATUS, CoordinationStatus } from './coordination-status';
 import { InMemoryPeerBanList } from './in-memory/in-memory-peer-ban-list';
 import { InProcessChangeNotifier } from './in-memory/in-process-change-notifier';
@@ -33,10 +34,10 @@ const REDIS_LINK = Symbol('RedisLink');
     },
     {
       provide: PEER_BAN_LIST,
-      inject: [GATEHOUSE_CONFIG, REDIS_LINK],
-      useFactory: async (config: GatehouseConfig, link: RedisLink | null) => {
-        if (!link) return new InMemoryPeerBanList(config.ban);
-        const bans = new RedisPeerBanList(link, config.ban);
+      inject: [GATEHOUSE_CONFIG, REDIS_LINK, { token: BAN_METRICS, optional: true }],
+      useFactory: async (config: GatehouseConfig, link: RedisLink | null, metrics: BanMetrics | undefined) => {
+        if (!link) return new InMemoryPeerBanList(config.ban, Date.now, metrics);
+        const bans = new RedisPeerBanList(link, config.ban, Date.now, metrics);
         await bans.reload();
         return bans;
       },

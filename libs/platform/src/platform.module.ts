@@ -1,6 +1,6 @@
 import { Global, Module } from '@nestjs/common';
 import { GATEHOUSE_CONFIG, GatehouseConfig } from '@gatehouse/config';
-import { LOGIN_METRICS, PEPPER } from '@gatehouse/core';
+import { BAN_METRICS, LOGIN_METRICS, PEPPER, SUBMISSION_METRICS } from '@gatehouse/core';
 import { PinoLoggerService, createPino } from './logging';
 import { MetricsRegistry } from './metrics/metrics-registry';
 import { PeerAddressResolver } from './network/peer-address';
@@ -18,12 +18,26 @@ import { resolvePepper } from './secrets/pepper';
     },
     MetricsRegistry,
     { provide: LOGIN_METRICS, inject: [MetricsRegistry], useFactory: (metrics: MetricsRegistry) => metrics.logins },
+    { provide: BAN_METRICS, inject: [MetricsRegistry], useFactory: (metrics: MetricsRegistry) => metrics.bans },
+    {
+      provide: SUBMISSION_METRICS,
+      inject: [MetricsRegistry],
+      useFactory: (metrics: MetricsRegistry) => metrics.submissions,
+    },
     {
       provide: PinoLoggerService,
       inject: [GATEHOUSE_CONFIG],
       useFactory: (config: GatehouseConfig) => new PinoLoggerService(createPino(config)),
     },
   ],
-  exports: [PEPPER, PeerAddressResolver, MetricsRegistry, LOGIN_METRICS, PinoLoggerService],
+  exports: [
+    PEPPER,
+    PeerAddressResolver,
+    MetricsRegistry,
+    LOGIN_METRICS,
+    BAN_METRICS,
+    SUBMISSION_METRICS,
+    PinoLoggerService,
+  ],
 })
 export class PlatformModule {}

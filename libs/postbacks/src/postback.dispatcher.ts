@@ -1,4 +1,4 @@
-import { Inject, Injectable, Logger, OnApplicationBootstrap, OnModuleDestroy } from '@nestjs/common';
+import { Inject, Injectable, Logger, OnApplicationBootstrap, OnModuleDestroy, Optional } from '@nestjs/common';
 import { GATEHOUSE_CONFIG, GatehouseConfig } from '@gatehouse/config';
 import {
   CREDENTIAL_REPOSITORY,
@@ -9,6 +9,7 @@ import {
   PostbackOutbox,
   PostbackRepository,
 } from '@gatehouse/core';
+import { MetricsRegistry } from '@gatehouse/platform';
 import { SIGNATURE_HEADER, signPostback } from './postback-signature';
 import { SendOutcome, sendPostback } from './postback.sender';
 import { afterFailure } from './retry-schedule';
@@ -51,6 +52,7 @@ export class PostbackDispatcher implements OnApplicationBootstrap, OnModuleDestr
     @Inject(GATEHOUSE_CONFIG) private readonly config: GatehouseConfig,
     private readonly credentialService: CredentialService,
     private readonly outbox: PostbackOutbox,
+    @Optional() private readonly metrics?: MetricsRegistry,
   ) {}
 
   get leaseMs(): number {
@@ -153,6 +155,7 @@ export class PostbackDispatcher implements OnApplicationBootstrap, OnModuleDestr
     if (!credential) {
       // Its signing secret went with it: nothing could sign this event any more.
       await this.repo.markFailed(delivery.id, new Date(), 'credential_deleted');
+      this.metrics?.postbacks.attempt('failed');
       return;
     }
     const secret = this.credentialService.postbackSigningSecret(credential);
@@ -179,17 +182,21 @@ export class PostbackDispatcher implements OnApplicationBootstrap, OnModuleDestr
     const now = new Date();
     if (outcome.delivered) {
       await this.repo.markDelivered(delivery.id, now, outcome.result);
+      this.metrics?.postbacks.attempt('delivered');
       return;
     }
     if (outcome.result === 'interrupted') {
       await this.repo.markRetry(delivery.id, now, outcome.result, now);
+      this.metrics?.postbacks.attempt('interrupted');
       return;
     }
     const decision = afterFailure(delivery, delivery.attempts + 1, now, this.config.postbacks);
     if (decision.type === 'give_up') {
       await this.repo.markFailed(delivery.id, now, `gave_up: ${outcome.result}`);
+      this.metrics?.postbacks.attempt('failed');
     } else {
       await this.repo.markRetry(delivery.id, now, outcome.result, decision.at);
+      this.metrics?.postbacks.attempt('retry');
     }
   }
 }

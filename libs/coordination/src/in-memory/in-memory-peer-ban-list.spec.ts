@@ -40,6 +40,16 @@ describe('InMemoryPeerBanList', () => {
     await expect(bans.check('10.0.0.1')).resolves.toEqual({ banned: true, retryAfterSeconds: 1800 });
   });
 
+  it('tells its metrics of each ban it sets, once', async () => {
+    const banned: string[] = [];
+    const bans = new InMemoryPeerBanList({ ...POLICY, threshold: 3 }, Date.now, { banned: (s) => banned.push(s) });
+    await fail(bans, 'ip:10.0.0.1', 1, 2);
+    expect(banned).toEqual([]);
+    await fail(bans, 'ip:10.0.0.1', 1, 4); // the ban, then failures of a banned peer
+    await fail(bans, 'ip6:2001:db8::/64', 3, 1);
+    expect(banned).toEqual(['ip:10.0.0.1', 'ip6:2001:db8::/64']);
+  });
+
   it('bans with only score-1 failures after exactly threshold of them', async () => {
     const { bans } = setup();
     await expect(fail(bans, 'p', 1, 14)).resolves.toEqual({ banned: false });

@@ -1,4 +1,4 @@
-import { BanPolicy, BanState, PeerBanList } from '@gatehouse/core';
+import { BanMetrics, BanPolicy, BanState, PeerBanList } from '@gatehouse/core';
 
 /** Single-process ban list. Memory is bounded: stale peers are swept as the map is touched. */
 export class InMemoryPeerBanList implements PeerBanList {
@@ -10,6 +10,8 @@ export class InMemoryPeerBanList implements PeerBanList {
   constructor(
     private readonly policy: BanPolicy,
     private readonly now: () => number = Date.now,
+    /** Told of each ban this list sets. */
+    private readonly metrics?: BanMetrics,
   ) {}
 
   check(peer: string): Promise<BanState> {
@@ -31,6 +33,8 @@ export class InMemoryPeerBanList implements PeerBanList {
     record.events.push({ at: now, score });
     record.total += score;
     if (record.total >= this.policy.threshold) {
+      // A ban renewed while it runs (failures in flight when it was set) is not a new one.
+      if ((this.bans.get(peer) ?? 0) <= now) this.metrics?.banned(peer);
       this.bans.set(peer, now + this.policy.seconds * 1000);
       this.failures.delete(peer);
     }

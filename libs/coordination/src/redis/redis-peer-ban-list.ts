@@ -1,5 +1,5 @@
 import { Logger } from '@nestjs/common';
-import type { BanPolicy, BanState, PeerBanList } from '@gatehouse/core';
+import type { BanMetrics, BanPolicy, BanState, PeerBanList } from '@gatehouse/core';
 import { InMemoryPeerBanList } from '../in-memory/in-memory-peer-ban-list';
 import type { RedisLink } from './redis-link';
 
@@ -8,11 +8,12 @@ import type { RedisLink } from './redis-link';
  * scored by time) and bans when the window's total reaches the threshold: the ban is a key with
  * the ban's TTL, the window is dropped. Every key expires, so nothing grows for ever.
  * KEYS: window, ban. ARGV: now ms, score, window ms, threshold, ban ms, unique suffix.
- * Returns the ban's remaining ms, or 0.
+ * Returns the ban's remaining ms when this failure set it, minus that when the subject was banned
+ * already, or 0.
  */
 const RECORD_FAILURE = `
 local banned = redis.call('PTTL', KEYS[2])
-if banned > 0 then return banned end
+if banned > 0 then return -banned end
 local now = tonumber(ARGV[1])
 redis.call('ZREMRANGEBYSCORE', KEYS[1], '-inf', now - tonumber(ARGV[3]))
 redis.call('ZADD', KEYS[1], now, ARGV[1] .. ':' .. ARGV[2] .. ':' .. ARGV[6])
@@ -48,8 +49,10 @@ export class RedisPeerBanList implements PeerBanList {
     private readonly link: RedisLink,
     private readonly policy: BanPolicy,
     private readonly now: () => number = Date.now,
+    /** Told of each ban this node sets (in Redis, or on its own while Redis is away). */
+    private readonly metrics?: BanMetrics,
   ) {
-    this.local = new InMemoryPeerBanList(policy, now);
+    this.local = new InMemoryPeerBanList(policy, now, metrics);
     link.onMessage((message) => {
       if (message.kind === 'ban') this.mirror(message.subject, message.until);
     });
@@ -83,9 +86,10 @@ export class RedisPeerBanList implements PeerBanList {
           String(this.policy.seconds * 1000),
           `${this.link.nodeId}${++this.counter}`,
         )) as number;
-        if (remaining > 0) {
-          const until = now + remaining;
+        if (remaining !== 0) {
+          const until = now + Math.abs(remaining);
           this.mirror(subject, until);
+          if (remaining > 0) this.metrics?.banned(subject);
           await this.link.publish({ kind: 'ban', subject, until });
         }
         return this.check(subject);

@@ -11,6 +11,15 @@ export interface PeerBanList {
 }
 export const PEER_BAN_LIST = Symbol('PeerBanList');
 
+/**
+ * Counts the bans this node sets (not those it learns of from other nodes); the platform's
+ * metrics implement it, and the ban lists call it when a failure crosses the threshold.
+ */
+export interface BanMetrics {
+  banned(subject: string): void;
+}
+export const BAN_METRICS = Symbol('BanMetrics');
+
 export interface BanPolicy {
   threshold: number;
   seconds: number;

@@ -96,6 +96,27 @@ describe('RequestLogService', () => {
     expect(Logger.prototype.warn).toHaveBeenCalledWith(`request log queue overflowed; ${dropped} rows dropped`);
   });
 
+  it('says how many rows wait to be written, the batch being written included (a metrics gauge)', async () => {
+    for (let i = 0; i < REQUEST_LOG_BATCH + 3; i++) service.record(entry(`op-${i}`));
+    expect(service.pending()).toBe(REQUEST_LOG_BATCH + 3);
+    let release!: () => void;
+    const insertMany = repo.insertMany.bind(repo);
+    jest.spyOn(repo, 'insertMany').mockImplementationOnce(async (rows) => {
+      await new Promise<void>((resolve) => (release = resolve));
+      return insertMany(rows);
+    });
+    const flushing = service.flush();
+    await new Promise((resolve) => setImmediate(resolve));
+    expect(service.pending()).toBe(REQUEST_LOG_BATCH + 3); // one batch in flight, three queued
+    release();
+    await flushing;
+    expect(service.pending()).toBe(0);
+    repo.failing = true;
+    service.record(entry('kept'));
+    await service.flush();
+    expect(service.pending()).toBe(1); // a failed write keeps its rows
+  });
+
   it('shutdown writes whatever is still queued', async () => {
     service.onModuleInit();
     service.record(entry('last words'));

@@ -34,6 +34,8 @@ export class RequestLogService implements OnModuleInit, OnApplicationShutdown {
   private queue: RequestLogEntry[] = [];
   private timer: NodeJS.Timeout | null = null;
   private flushing: Promise<void> | null = null;
+  /** Rows of the batch being written now (out of the queue while in flight). */
+  private writing = 0;
   private dropped = 0;
   /** Open folds by subject, and the counts of folded rows that grew after they were written. */
   private readonly folds = new Map<string, Fold>();
@@ -117,6 +119,11 @@ export class RequestLogService implements OnModuleInit, OnApplicationShutdown {
     await this.flushing;
   }
 
+  /** Rows recorded but not written yet, the batch being written included (a gauge in `/metrics`). */
+  pending(): number {
+    return this.queue.length + this.writing;
+  }
+
   list(actor: Actor, filter: RequestLogFilter, page: PageRequest): Promise<Page<RequestLogEntry>> {
     return this.repo.list(scopeOf(actor), filter, page);
   }
@@ -126,12 +133,15 @@ export class RequestLogService implements OnModuleInit, OnApplicationShutdown {
       // Out of the queue while in flight, so an overflow meanwhile drops only rows not being written.
       const batch = this.queue.splice(0, REQUEST_LOG_BATCH);
       const counts = batch.map((row) => row.count);
+      this.writing = batch.length;
       try {
         await this.repo.insertMany(batch);
       } catch (err) {
         this.queue = batch.concat(this.queue);
         this.logger.error(`request log write failed, ${this.queue.length} rows kept for retry: ${String(err)}`);
         return;
+      } finally {
+        this.writing = 0;
       }
       // Folded rows whose count grew while they were being written get it set afterwards.
       batch.forEach((row, i) => {

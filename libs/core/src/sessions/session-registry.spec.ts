@@ -34,6 +34,25 @@ describe('SessionRegistry', () => {
     expect(registry.count()).toBe(1);
   });
 
+  it('counts open sessions by channel (the gatehouse_sessions gauge), ended and closed ones gone', async () => {
+    const { notifier, registry } = setup();
+    const mail = { ...session('m'), channel: 'email' as const };
+    const [a, b] = [session('a'), session('b')];
+    const unregister = [a, b, mail].map((s) => registry.register(s));
+    expect(registry.countByChannel()).toEqual(
+      new Map([
+        ['ftp', 2],
+        ['email', 1],
+      ]),
+    );
+    await notifier.publish({ type: 'credential.changed', credentialId: 'a', endSessions: true });
+    unregister[0](); // the ended session's own goodbye: counted once only
+    unregister[2]();
+    expect(registry.countByChannel()).toEqual(new Map([['ftp', 1]]));
+    unregister[1]();
+    expect(registry.countByChannel()).toEqual(new Map());
+  });
+
   it('a change that ends nothing (rename, rotation with grace) leaves sessions open', async () => {
     const { notifier, registry } = setup();
     const a = session('a');

@@ -66,6 +66,15 @@ export class SessionRegistry implements OnModuleDestroy {
     return total;
   }
 
+  /** Sessions open on this node by channel (read when `/metrics` is scraped: one pass over them). */
+  countByChannel(): Map<Channel, number> {
+    const counts = new Map<Channel, number>();
+    for (const sessions of this.byCredential.values()) {
+      for (const session of sessions) counts.set(session.channel, (counts.get(session.channel) ?? 0) + 1);
+    }
+    return counts;
+  }
+
   /** Ends every session of a credential now. */
   endSessionsOf(credentialId: string, reason: SessionEndReason): number {
     const sessions = this.byCredential.get(credentialId);

@@ -1,6 +1,7 @@
-import { Inject, Injectable } from '@nestjs/common';
+import { Inject, Injectable, Optional } from '@nestjs/common';
 import { Actor, scopeOf } from '../access/actor';
 import { AuthenticatedCredential } from '../auth/authenticated-credential';
+import { Channel } from '../channels/channel';
 import { CREDENTIAL_REPOSITORY, CredentialRepository } from '../credentials/credential.repository';
 import { DomainError } from '../common/domain-error';
 import { newId } from '../common/ids';
@@ -33,6 +34,12 @@ export type BatchRowResult = { ok: true; submission: Submission } | { ok: false;
 /** Rows per transaction of a batch: bounded, so a large upload never holds one transaction for long. */
 const BATCH_CHUNK = 500;
 
+/** Counts stored submissions by channel; the platform's metrics implement it. */
+export interface SubmissionMetrics {
+  submitted(channel: Channel, count: number): void;
+}
+export const SUBMISSION_METRICS = Symbol('SubmissionMetrics');
+
 @Injectable()
 export class SubmissionService {
   constructor(
@@ -41,6 +48,7 @@ export class SubmissionService {
     @Inject(UNIT_OF_WORK) private readonly uow: UnitOfWork,
     private readonly groups: GroupService,
     private readonly outbox: PostbackOutbox,
+    @Optional() @Inject(SUBMISSION_METRICS) private readonly metrics?: SubmissionMetrics,
   ) {}
 
   /**
@@ -50,6 +58,7 @@ export class SubmissionService {
   async submit(key: AuthenticatedCredential, request: SubmissionRequest): Promise<Submission> {
     const { submission, accepted } = await this.prepare(key, request, new Date(), new Map());
     await this.submissions.insert(submission, accepted ? [accepted] : []);
+    this.metrics?.submitted(key.channel, 1);
     if (accepted) this.outbox.wake();
     return submission;
   }
@@ -64,6 +73,7 @@ export class SubmissionService {
     const groupChecks = new Map<string, Promise<string[]>>();
     const results: BatchRowResult[] = [];
     const valid: { index: number; submission: Submission; events: PostbackDelivery[] }[] = [];
+    let inserted = 0;
     for (const [index, request] of requests.entries()) {
       try {
         const { submission, accepted } = await this.prepare(key, request, now, groupChecks);
@@ -83,12 +93,14 @@ export class SubmissionService {
         chunk = chunk.filter((row) => !stored.has(row.submission.id));
       }
       if (chunk.length === 0) continue;
+      inserted += chunk.length;
       try {
         await this.submissions.insertMany(chunk);
       } catch {
         // One row the database refuses must not fail its neighbours: each alone, each its own answer.
         for (const row of chunk) {
           await this.submissions.insertMany([row]).catch((err: unknown) => {
+            inserted--;
             results[row.index] = {
               ok: false,
               error:
@@ -100,6 +112,7 @@ export class SubmissionService {
         }
       }
     }
+    if (inserted > 0) this.metrics?.submitted(key.channel, inserted);
     if (valid.some((v) => v.events.length > 0)) this.outbox.wake();
     return results;
   }
