@@ -50,6 +50,7 @@ export async function startTestApp(env: Record<string, string> = {}, options: Te
     GATEHOUSE_PEPPER: pepper,
     GATEHOUSE_BCRYPT_COST: '4',
     GATEHOUSE_LOG_LEVEL: 'silent',
+    GATEHOUSE_LOG_FORMAT: 'json', // never pretty, even when jest runs in a terminal
     GATEHOUSE_HTTP_PORT: '0',
     GATEHOUSE_HOST: '127.0.0.1',
     GATEHOUSE_LISTENERS: 'http',

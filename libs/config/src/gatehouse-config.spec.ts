@@ -85,6 +85,7 @@ describe('loadConfig', () => {
     ['GATEHOUSE_BAN_THRESHOLD', '0'],
     ['GATEHOUSE_ROOT_TOKEN', 'short'],
     ['GATEHOUSE_PEPPER', 'short'],
+    ['GATEHOUSE_LOG_FORMAT', 'xml'],
   ])('refuses %s=%s and names the variable', (name, value) => {
     const problems = problemsOf({ [name]: value });
     expect(problems).toHaveLength(1);
@@ -100,6 +101,15 @@ describe('loadConfig', () => {
     expect(problemsOf({ GATEHOUSE_TLS_CERT: '/c.pem' })[0]).toMatch(/GATEHOUSE_TLS_CERT/);
     expect(problemsOf({ GATEHOUSE_FTP_REQUIRE_TLS: 'true' })[0]).toMatch(/^GATEHOUSE_FTP_REQUIRE_TLS/);
     expect(problemsOf({ GATEHOUSE_SMTPS_PORT: '4650' })[0]).toMatch(/^GATEHOUSE_SMTPS_PORT: implicit TLS needs/);
+  });
+
+  it('logs as JSON or pretty as told, and decides on a terminal (never under CI) when auto', () => {
+    expect(loadConfig({}).logFormat).toBe('auto');
+    expect(loadConfig({ GATEHOUSE_LOG_FORMAT: 'pretty' }).logFormat).toBe('pretty');
+    expect(loadConfig({ GATEHOUSE_LOG_FORMAT: 'json' }).logFormat).toBe('json');
+    expect(loadConfig({ CI: 'true' }).logFormat).toBe('json');
+    expect(loadConfig({ CI: 'false' }).logFormat).toBe('auto');
+    expect(loadConfig({ CI: 'true', GATEHOUSE_LOG_FORMAT: 'pretty' }).logFormat).toBe('pretty');
   });
 
   it('reads the SMTP size limit and the implicit-TLS port', () => {

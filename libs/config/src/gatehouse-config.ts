@@ -62,6 +62,11 @@ export interface GatehouseConfig {
   };
   logLevel: 'fatal' | 'error' | 'warn' | 'info' | 'debug' | 'trace' | 'silent';
   /**
+   * `json` (one JSON object a line), `pretty` (pino-pretty), or `auto`: pretty when stdout is a
+   * terminal. `auto` under CI (a `CI` variable set) is `json`.
+   */
+  logFormat: 'json' | 'pretty' | 'auto';
+  /**
    * GATEHOUSE_PUBLIC_URL without a trailing slash: the address clients use (the WSDL's
    * soap:address). Null when unset: then `http://<host>:<http port>` (the bound port when 0).
    */
@@ -182,6 +187,9 @@ const envSchema = z.object({
   GATEHOUSE_METRICS_TOKEN: z.string().min(16, 'must be at least 16 characters').optional(),
   GATEHOUSE_SHUTDOWN_SECONDS: z.coerce.number().int().min(0).max(3600).default(10),
   GATEHOUSE_LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
+  GATEHOUSE_LOG_FORMAT: z.enum(['json', 'pretty', 'auto']).default('auto'),
+  // Not ours: set by CI systems. Any value but false/0 means "no terminal to prettify for".
+  CI: z.string().optional(),
 });
 
 function isCidrOrAddress(entry: string): boolean {
@@ -270,6 +278,10 @@ export function loadConfig(env: Record<string, string | undefined>): GatehouseCo
       pollMs: e.GATEHOUSE_POSTBACK_POLL_MS,
     },
     logLevel: e.GATEHOUSE_LOG_LEVEL,
+    logFormat:
+      e.GATEHOUSE_LOG_FORMAT === 'auto' && e.CI !== undefined && !['false', '0'].includes(e.CI.toLowerCase())
+        ? 'json'
+        : e.GATEHOUSE_LOG_FORMAT,
     publicUrl: e.GATEHOUSE_PUBLIC_URL?.replace(/\/+$/, '') ?? null,
     requestLogDays: e.GATEHOUSE_REQUEST_LOG_DAYS,
     metricsToken: e.GATEHOUSE_METRICS_TOKEN ?? null,

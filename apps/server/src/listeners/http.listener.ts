@@ -16,6 +16,7 @@ import {
   installBodyParsing,
   installRequestObserver,
   installSecurityHeaders,
+  requestIdGenerator,
 } from '@gatehouse/platform/http';
 import type { ListenerPlan } from './listener-plan';
 
@@ -52,6 +53,8 @@ async function createHttpApplication(root: DynamicModule, config: GatehouseConfi
     onConstructorPoisoning: 'error',
     // Answers to requests that arrive while it stops: 503, and the connection is not kept.
     return503OnClosing: true,
+    // The correlation id of each request (`reqId` in its access-log line and error logs).
+    genReqId: requestIdGenerator(),
   });
   const app = await NestFactory.create<NestFastifyApplication>(root, adapter, {
     bodyParser: false,

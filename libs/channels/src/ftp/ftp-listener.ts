@@ -11,7 +11,7 @@ import {
   normalizePeerAddress,
   peerBanSubject,
 } from '@gatehouse/core';
-import type { BoundAddress, Listener } from '@gatehouse/platform';
+import { type BoundAddress, type Listener, SessionLogger, newSessionId } from '@gatehouse/platform';
 import type { AccountTrees, BatchFiles } from '../files/file-channel';
 import { PeerConnectionLimit } from '../shared/peer-connection-limit';
 import { bannedReply } from './ftp-replies';
@@ -183,7 +183,10 @@ export class FtpListener implements Listener {
   private open(connection: StockConnection): void {
     const raw = connection.commandSocket;
     const peer = this.peers.get(raw) ?? normalizePeerAddress(raw.remoteAddress);
-    const session = new FtpSession(connection, raw, peer, this.sessionDeps!);
+    // Each session logs with an id of its own (`session` in its lines), ftp-srv's lines about it too.
+    const logger = new SessionLogger('FtpListener', newSessionId());
+    logger.debug(`FTP connection from ${peer}`);
+    const session = new FtpSession(connection, raw, peer, { ...this.sessionDeps!, logger, stockLog: stockLog(logger) });
     this.sessions.add(session);
     session.onClosed(() => this.sessions.delete(session));
     session.start();

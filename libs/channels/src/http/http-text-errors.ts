@@ -1,7 +1,7 @@
 import { Logger } from '@nestjs/common';
 import { newId } from '@gatehouse/core';
 import { resolveError } from '@gatehouse/platform';
-import { AnyReply, ErrorDialect, sendReply, setErrorCode } from '@gatehouse/platform/http';
+import { AnyReply, ErrorDialect, requestIdOf, sendReply, setErrorCode } from '@gatehouse/platform/http';
 
 const logger = new Logger('HttpChannel');
 
@@ -19,7 +19,7 @@ export const HTTP_TEXT_ERRORS: ErrorDialect = {
 export function sendHttpTextError(reply: AnyReply, exception: unknown): void {
   const errorId = newId();
   const resolved = resolveError(exception, errorId);
-  if (resolved.internal) logger.error({ errorId, err: exception }, 'unhandled error');
+  if (resolved.internal) logger.error({ errorId, reqId: requestIdOf(reply), err: exception }, 'unhandled error');
   setErrorCode(reply, resolved.body.error.code);
   const message = resolved.body.error.message.replace(/[\r\n]+/g, ' ');
   const text = `ERR ${resolved.body.error.code} ${message}${resolved.internal ? ` (${errorId})` : ''}\n`;

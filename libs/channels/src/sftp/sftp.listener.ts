@@ -4,7 +4,7 @@ import { Inject, Injectable, Logger } from '@nestjs/common';
 import { type ClientInfo, type Connection, Server } from 'ssh2';
 import { GATEHOUSE_CONFIG, type GatehouseConfig } from '@gatehouse/config';
 import { ChannelGate, SessionRegistry, normalizePeerAddress } from '@gatehouse/core';
-import type { BoundAddress, Listener } from '@gatehouse/platform';
+import { type BoundAddress, type Listener, SessionLogger, newSessionId } from '@gatehouse/platform';
 import { ACCOUNT_TREES, type AccountTrees, BATCH_FILES, type BatchFiles } from '../files/file-channel';
 import { PeerConnectionLimit } from '../shared/peer-connection-limit';
 import { type SftpHostKey, loadHostKey } from './sftp-host-key';
@@ -134,6 +134,9 @@ export class SftpListener implements Listener {
       client.end();
       return;
     }
+    // Each connection logs with an id of its own (`session` in its lines).
+    const logger = new SessionLogger('SftpListener', newSessionId());
+    logger.debug(`SFTP connection from ${normalizePeerAddress(info.ip)}`);
     const connection = new SshConnection(
       client,
       info,
@@ -142,7 +145,7 @@ export class SftpListener implements Listener {
         sessions: this.sessions,
         trees: this.trees,
         batches: this.batches,
-        logger: this.logger,
+        logger,
       },
       {
         draining: () => this.draining,

@@ -26,7 +26,7 @@ import {
   normalizePeerAddress,
   peerBanSubject,
 } from '@gatehouse/core';
-import type { BoundAddress, Listener } from '@gatehouse/platform';
+import { type BoundAddress, type Listener, SessionLogger } from '@gatehouse/platform';
 import { PeerConnectionLimit } from '../shared/peer-connection-limit';
 import { checkRecipient } from './email-recipient';
 import { MailUnreadable, readMail } from './mail-text';
@@ -238,16 +238,22 @@ export class SmtpListener implements Listener {
 
   // ---- connection ------------------------------------------------------------------------
 
+  /** A logger for one connection: its lines carry smtp-server's session id as `session`. */
+  private log(session: SMTPServerSession): SessionLogger {
+    return new SessionLogger('SmtpListener', session.id);
+  }
+
   /** Before the greeting: a banned peer, or one holding too many connections, is told 421. */
   private async onConnect(session: SMTPServerSession, callback: (err?: Error | null) => void): Promise<void> {
     if (this.stopping) return callback(smtpError(sessionEndReply('shutdown')));
     const peer = normalizePeerAddress(session.remoteAddress);
+    this.log(session).debug(`SMTP connection from ${peer}`);
     let ban: BanState;
     try {
       ban = await this.bans.check(peerBanSubject(peer));
     } catch (err) {
       // AUTH would meet the same failure and be refused; the greeting does no harm.
-      this.logger.warn(`ban list check failed: ${err instanceof Error ? err.message : String(err)}`);
+      this.log(session).warn(`ban list check failed: ${err instanceof Error ? err.message : String(err)}`);
       ban = { banned: false };
     }
     if (ban.banned) return callback(smtpError(bannedReply(ban.retryAfterSeconds)));
@@ -447,7 +453,7 @@ export class SmtpListener implements Listener {
       if (err instanceof MailUnreadable) {
         return answer({ code: 554, enhanced: '5.6.0', text: err.message }, 'validation_failed');
       }
-      this.logger.error(`SMTP message from ${state.peer}: ${err instanceof Error ? err.message : String(err)}`);
+      this.log(session).error(`SMTP message from ${state.peer}: ${err instanceof Error ? err.message : String(err)}`);
       return answer(
         { code: 451, enhanced: '4.3.0', text: 'The message could not be stored; try again later.' },
         'internal_error',

@@ -128,7 +128,7 @@ export class MessagingSoapService {
     try {
       return await operation(exchange);
     } catch (err) {
-      const fault = toSoapFault(err);
+      const fault = toSoapFault(err, false, exchange.response);
       setErrorCode(exchange.response, fault.code);
       for (const [name, value] of Object.entries(fault.headers)) res.setHeader(name, value);
       throw fault;

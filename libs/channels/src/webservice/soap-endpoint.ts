@@ -63,7 +63,7 @@ export async function mountSoapEndpoint(
         } satisfies IServerlessRequest);
         return await reply.status(answer.statusCode).headers(answer.headers).send(answer.body);
       } catch (err) {
-        sendSoapFault(reply, toSoapFault(err));
+        sendSoapFault(reply, toSoapFault(err, false, reply));
         return reply;
       }
     },

@@ -1,7 +1,7 @@
 import { Logger } from '@nestjs/common';
 import { newId } from '@gatehouse/core';
 import { resolveError } from '@gatehouse/platform';
-import { AnyReply, ErrorDialect, sendReply, setErrorCode } from '@gatehouse/platform/http';
+import { AnyReply, ErrorDialect, requestIdOf, sendReply, setErrorCode } from '@gatehouse/platform/http';
 import { MESSAGING_NS, MESSAGING_PATH } from './messaging.wsdl';
 
 export const SOAP_ENV_NS = 'http://schemas.xmlsoap.org/soap/envelope/';
@@ -109,14 +109,15 @@ const logger = new Logger('WebserviceChannel');
  * Any thrown value → a fault. Known errors (DomainError, ApiError, body-parser errors) keep their
  * code and message as `soap:Client`; anything else is logged with an id and answered as a
  * generic `soap:Server` fault — never a stack trace. `httpStatus` keeps the status the error
- * carries (for HTTP-layer refusals); otherwise faults are 500.
+ * carries (for HTTP-layer refusals); otherwise faults are 500. `reply` (the answer being made)
+ * puts the request's id in that log line.
  */
-export function toSoapFault(err: unknown, httpStatus = false): SoapFault {
+export function toSoapFault(err: unknown, httpStatus = false, reply?: AnyReply): SoapFault {
   if (err instanceof SoapFault) return err;
   const errorId = newId();
   const resolved = resolveError(err, errorId);
   if (resolved.internal) {
-    logger.error({ errorId, err }, 'unhandled error');
+    logger.error({ errorId, reqId: reply && requestIdOf(reply), err }, 'unhandled error');
     return new SoapFault('soap:Server', 'internal_error', `an unexpected error occurred (${errorId})`);
   }
   const { code, message } = resolved.body.error;
@@ -139,5 +140,5 @@ export function sendSoapFault(reply: AnyReply, fault: SoapFault): void {
 export const SOAP_FAULTS: ErrorDialect = {
   name: 'soap',
   matches: (path) => path === MESSAGING_PATH || path === `${MESSAGING_PATH}/`,
-  send: (reply, exception) => sendSoapFault(reply, toSoapFault(exception, true)),
+  send: (reply, exception) => sendSoapFault(reply, toSoapFault(exception, true, reply)),
 };

@@ -2,6 +2,7 @@ import { ArgumentsHost, Catch, ExceptionFilter, Logger } from '@nestjs/common';
 import { newId } from '@gatehouse/core';
 import { AnyReply, AnyRequest, pathOf, sendReply, setErrorCode } from '../http/http-reply';
 import { isAdminPath } from '../http/security-headers';
+import { requestIdOf } from './request-id';
 import { resolveError } from '../errors/api-error';
 import { ErrorDialects } from './error-dialects';
 
@@ -37,7 +38,7 @@ export function sendError(
 ): void {
   const errorId = newId();
   const resolved = resolveError(exception, errorId);
-  if (resolved.internal) logger.error({ errorId, err: exception }, 'unhandled error');
+  if (resolved.internal) logger.error({ errorId, reqId: requestIdOf(reply), err: exception }, 'unhandled error');
   // Channels log their requests when the answer is finished and want the code, not only the status.
   setErrorCode(reply, resolved.body.error.code);
   sendReply(reply, resolved.status, 'application/json; charset=utf-8', JSON.stringify(resolved.body), {

@@ -6,6 +6,7 @@ export * from './health.controller';
 export * from './http-platform.module';
 export * from './http-reply';
 export * from './metrics.controller';
+export * from './request-id';
 export * from './request-observer';
 export * from './request-peer';
 export * from './security-headers';

@@ -6,9 +6,9 @@ const APIS = new Set(['admin', 'rest', 'http', 'ws', 'health', 'metrics', 'docs'
 
 /**
  * One hook when each answer is finished: the request metrics (by API, the first path segment,
- * so label cardinality stays small) and the access log (method, path — never the query string,
- * which can hold an HTTP channel password — status and duration; 5xx are errors, 4xx info, the
- * rest debug).
+ * so label cardinality stays small) and the access log (the request id, which error logs of the
+ * same request carry too, method, path — never the query string, which can hold an HTTP channel
+ * password — status and duration; 5xx are errors, 4xx info, the rest debug).
  */
 export function installRequestObserver(
   fastify: FastifyInstance,
@@ -28,6 +28,7 @@ export function installRequestObserver(
       pino[level](
         {
           context: 'AccessLog',
+          reqId: req.id,
           method: req.method,
           path: q === -1 ? url : url.slice(0, q),
           status,
