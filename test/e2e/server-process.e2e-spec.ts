@@ -1,5 +1,6 @@
 import { ChildProcess, spawn } from 'node:child_process';
 import * as fs from 'node:fs';
+import * as net from 'node:net';
 import * as os from 'node:os';
 import * as path from 'node:path';
 
@@ -63,6 +64,36 @@ async function stopServer(server: Running): Promise<string> {
   );
   server.proc.kill('SIGTERM');
   return exited;
+}
+
+/** Sends each line to a text protocol's port after its greeting, reading a reply to each; resolves when it closes. */
+async function talk(port: number, lines: string[]): Promise<string> {
+  const socket = net.connect({ port, host: '127.0.0.1' });
+  let received = '';
+  let replies = 0;
+  socket.setEncoding('utf8');
+  const closed = new Promise<void>((resolve) => socket.on('close', () => resolve()));
+  socket.on('error', () => undefined);
+  const waitForReply = async (count: number) => {
+    const deadline = Date.now() + 20_000;
+    while (replies < count && Date.now() < deadline && !socket.destroyed) {
+      await new Promise((resolve) => setTimeout(resolve, 20));
+    }
+  };
+  // A reply ends with a line `NNN text` (not `NNN-text`); count those.
+  socket.on('data', (chunk: string) => {
+    received += chunk;
+    replies = received.split('\r\n').filter((l) => /^\d{3} /.test(l)).length;
+  });
+  await waitForReply(1);
+  for (const [i, line] of lines.entries()) {
+    socket.write(`${line}\r\n`);
+    await waitForReply(i + 2);
+  }
+  socket.end();
+  await Promise.race([closed, new Promise((resolve) => setTimeout(resolve, 5_000).unref())]);
+  socket.destroy();
+  return received;
 }
 
 describe('the server process (main.ts)', () => {
@@ -153,6 +184,157 @@ describe('the server process (main.ts)', () => {
       expect(await stopServer(second)).toBe('0');
     }
   }, 60_000);
+
+  it('logs JSON with a request id and a session id, and no credential any channel was given', async () => {
+    const dataDir = fs.mkdtempSync(path.join(os.tmpdir(), 'gatehouse-redact-'));
+    const rootToken = `root-${'r'.repeat(8)}-${Date.now()}-redaction-test`;
+    const server = await startServer(dataDir, {
+      GATEHOUSE_ROOT_TOKEN: rootToken,
+      GATEHOUSE_FTP_PORT: '0',
+      GATEHOUSE_SFTP_PORT: '0',
+      GATEHOUSE_SMTP_PORT: '0',
+    });
+    try {
+      const admin = { Authorization: `Bearer ${rootToken}`, 'Content-Type': 'application/json' };
+      const post = async (url: string, body: unknown) =>
+        (await fetch(server.baseUrl + url, { method: 'POST', headers: admin, body: JSON.stringify(body) })).json();
+      const account = (await post('/admin/v1/accounts', { name: 'redaction', createdAt: '2020-01-01T00:00:00Z' })) as {
+        account: { id: string };
+        credentials: { credential: { channel: string; username: string }; secret: string }[];
+      };
+      const legacy = (channel: string) => account.credentials.find((c) => c.credential.channel === channel)!;
+      const rest = (await post(`/admin/v1/accounts/${account.account.id}/credentials`, {
+        channel: 'rest',
+        name: 'rest',
+      })) as { credential: { username: string }; secret: string };
+      const [http, soap, ftp] = [legacy('http'), legacy('webservice'), legacy('ftp')];
+      // Secret-shaped and password-shaped guesses that are nobody's: refused, and never logged either.
+      const wrongKey = `gkr_${'Wr0ngKeyNobodyHas'.repeat(4)}`.slice(0, 64);
+      const wrongPassword = 'Wrong-Password-Nobody-Has-42';
+
+      const send = async (url: string, init: RequestInit) => {
+        const res = await fetch(server.baseUrl + url, init);
+        return `${res.status} ${await res.text()}`;
+      };
+      const json = { 'Content-Type': 'application/json' };
+      const message = JSON.stringify({ to: ['+447700900123'], body: 'hello' });
+      const answers: string[] = [];
+      answers.push(
+        await send('/rest/v1/messages', {
+          method: 'POST',
+          headers: { ...json, Authorization: `Bearer ${rest.secret}` },
+          body: message,
+        }),
+      );
+      answers.push(
+        await send('/rest/v1/messages', {
+          method: 'POST',
+          headers: { ...json, Authorization: `Bearer ${wrongKey}` },
+          body: message,
+        }),
+      );
+      const basic = Buffer.from(`${rest.credential.username}:${rest.secret}`).toString('base64');
+      answers.push(
+        await send('/rest/v1/messages', {
+          method: 'POST',
+          headers: { ...json, Authorization: `Basic ${basic}` },
+          body: '{"to": [',
+        }),
+      );
+      const form = (password: string) =>
+        new URLSearchParams({
+          username: http.credential.username,
+          password,
+          to: '447700900123',
+          text: 'hi',
+        }).toString();
+      answers.push(await send(`/http/send?${form(http.secret)}`, { method: 'GET' }));
+      for (const password of [http.secret, wrongPassword]) {
+        answers.push(
+          await send('/http/send', {
+            method: 'POST',
+            headers: { 'Content-Type': 'application/x-www-form-urlencoded' },
+            body: form(password),
+          }),
+        );
+      }
+      const envelope = (password: string) =>
+        '<soap:Envelope xmlns:soap="http://schemas.xmlsoap.org/soap/envelope/" xmlns:m="urn:gatehouse:messaging:v1">' +
+        `<soap:Body><m:SendMessage><m:username>${soap.credential.username}</m:username><m:password>${password}</m:password>` +
+        '<m:to>+447700900123</m:to><m:body>hello</m:body></m:SendMessage></soap:Body></soap:Envelope>';
+      for (const password of [soap.secret, wrongPassword]) {
+        answers.push(
+          await send('/ws/messaging', {
+            method: 'POST',
+            headers: { 'Content-Type': 'text/xml; charset=utf-8', SOAPAction: '""' },
+            body: envelope(password),
+          }),
+        );
+      }
+      // Each reached its channel: accepted with the right secret, refused with a wrong one.
+      expect(answers.map((a) => a.slice(0, 6))).toEqual([
+        '202 {"',
+        '401 {"',
+        '400 {"',
+        '200 OK',
+        '200 OK',
+        '401 ER',
+        '200 <?',
+        '500 <?',
+      ]);
+      expect(answers[6]).toContain('submissionId');
+      expect(answers[7]).toContain('invalid_credentials');
+      // FTP's USER/PASS travel on a socket of their own; SMTP only connects (no TLS here, so no AUTH).
+      const portOf = (listener: string) =>
+        Number(new RegExp(`\\b${listener} 127\\.0\\.0\\.1:(\\d+)`).exec(server.output())![1]);
+      const ftpSession = await talk(portOf('ftp'), [
+        `USER ${ftp.credential.username}`,
+        `PASS ${wrongPassword}`,
+        `USER ${ftp.credential.username}`,
+        `PASS ${ftp.secret}`,
+        'QUIT',
+      ]);
+      expect(ftpSession).toMatch(/^530 /m);
+      expect(ftpSession).toMatch(/^230 /m);
+      await talk(portOf('smtp'), ['QUIT']);
+
+      expect(await stopServer(server)).toBe('0');
+      const output = server.output();
+      for (const secret of [
+        rest.secret,
+        http.secret,
+        soap.secret,
+        ftp.secret,
+        wrongKey,
+        wrongPassword,
+        basic,
+        rootToken,
+      ]) {
+        expect(output).not.toContain(secret);
+      }
+      expect(output).not.toContain(encodeURIComponent(http.secret));
+      const lines = output
+        .split('\n')
+        .filter((l) => l.startsWith('{'))
+        .map((l) => JSON.parse(l) as Record<string, unknown>);
+      // Every request's access-log line has its id; ids differ.
+      const access = lines.filter((l) => l.context === 'AccessLog');
+      expect(access.length).toBeGreaterThanOrEqual(9);
+      expect(access.every((l) => typeof l.reqId === 'string' && /^[0-9a-f]{6}-[0-9a-z]+$/.test(l.reqId))).toBe(true);
+      expect(new Set(access.map((l) => l.reqId)).size).toBe(access.length);
+      expect(access.map((l) => l.path)).toEqual(
+        expect.arrayContaining(['/rest/v1/messages', '/http/send', '/ws/messaging']),
+      );
+      // Socket sessions: their lines carry a session id.
+      for (const what of ['FTP connection from', 'SMTP connection from']) {
+        const line = lines.find((l) => typeof l.msg === 'string' && l.msg.startsWith(what));
+        expect(line).toMatchObject({ session: expect.stringMatching(/^[A-Za-z0-9_-]{8,}$/) });
+      }
+    } finally {
+      await stopServer(server);
+      fs.rmSync(dataDir, { recursive: true, force: true });
+    }
+  }, 90_000);
 
   it('a node whose pepper differs from the one the database started with refuses to start (exit 78)', async () => {
     const dataDir = fs.mkdtempSync(path.join(os.tmpdir(), 'gatehouse-pepper-'));

@@ -1,6 +1,8 @@
+import type { IncomingMessage, ServerResponse } from 'node:http';
 import { Logger } from '@nestjs/common';
 import { DomainError } from '@gatehouse/core';
 import { ApiError } from '@gatehouse/platform';
+import { requestIdGenerator } from '@gatehouse/platform/http';
 import { SoapFault, toSoapFault } from './soap-fault';
 
 describe('toSoapFault', () => {
@@ -29,6 +31,15 @@ describe('toSoapFault', () => {
     expect(fault.toEnvelope()).not.toMatch(/hunter2|app\.js/);
     expect(fault.message).toMatch(/^an unexpected error occurred \(\S+\)$/);
     expect(logged).toHaveBeenCalledTimes(1);
+    logged.mockRestore();
+  });
+
+  it("logs the request's id with an unexpected error, from Node's response too", () => {
+    const logged = jest.spyOn(Logger.prototype, 'error').mockImplementation(() => undefined);
+    const raw = {} as IncomingMessage;
+    const id = requestIdGenerator()(raw);
+    toSoapFault(new Error('boom'), false, { req: raw } as ServerResponse);
+    expect(logged).toHaveBeenCalledWith(expect.objectContaining({ reqId: id }), 'unhandled error');
     logged.mockRestore();
   });
 });
