@@ -132,6 +132,20 @@ describe.each(table)('channel conformance: %s', (_name, driver) => {
     });
   });
 
+  describe('rate limit (issue 12)', () => {
+    it('past its rate limit a credential is refused in the protocol’s words, with when to retry; another is not', async () => {
+      const c = await driver.createCredential(t, accountId, { rateLimit: { requests: 2, perSeconds: 600 } });
+      await expect(driver.submit(t, c)).resolves.toEqual(accepted);
+      await expect(driver.submit(t, c)).resolves.toEqual(accepted);
+      expectRefused('submit', await driver.submit(t, c), driver.refusals.rateLimited, [c.secret]);
+      // Limits are per credential: another of the same account goes on.
+      await expect(driver.submit(t, await fresh())).resolves.toEqual(accepted);
+      // Lifting the limit takes effect at the next request.
+      await t.http.patch(`/admin/v1/credentials/${c.id}`).set(t.auth()).send({ rateLimit: null }).expect(200);
+      await expect(driver.submit(t, c)).resolves.toEqual(accepted);
+    });
+  });
+
   describe('request log', () => {
     it('a successful submission writes exactly one ok row per operation it took, without the secret', async () => {
       const c = await fresh();

@@ -7,7 +7,7 @@ import type { NestFastifyApplication } from '@nestjs/platform-fastify';
 import { loadConfig } from '@gatehouse/config';
 import { Gatehouse, startGatehouse } from '../../apps/server/src/runtime';
 import { RawFtp, basicFtp, download, upload } from '../support/ftp-clients';
-import { unique } from '../support/test-app';
+import { SHARED_DATABASE_PEPPER, unique } from '../support/test-app';
 
 /**
  * FTP_LISTENER (apps/server/src/listeners/ftp.listener.ts) as the runtime composes it: its
@@ -27,7 +27,7 @@ async function start(listeners: string): Promise<{ g: Gatehouse; rootToken: stri
   const config = loadConfig({
     GATEHOUSE_DATA_DIR: dataDir,
     GATEHOUSE_ROOT_TOKEN: rootToken,
-    GATEHOUSE_PEPPER: randomBytes(32).toString('hex'),
+    GATEHOUSE_PEPPER: dbUrl && !dbUrl.startsWith('sqlite:') ? SHARED_DATABASE_PEPPER : randomBytes(32).toString('hex'),
     GATEHOUSE_BCRYPT_COST: '4',
     GATEHOUSE_LOG_LEVEL: 'silent',
     GATEHOUSE_HOST: '127.0.0.1',

@@ -5,6 +5,7 @@ import * as path from 'node:path';
 import { PrivateRedis, haveRedisServer, startPrivateRedis } from '../support/redis-server';
 import { ServerProcess, startServerProcess } from '../support/server-process';
 import { RawSmtp } from '../support/smtp-clients';
+import { SHARED_DATABASE_PEPPER } from '../support/test-app';
 
 /**
  * Two nodes the way an operator runs them (issue 12): two server processes over one MySQL/MariaDB
@@ -44,7 +45,7 @@ run('two nodes over one database and one Redis', () => {
       DATABASE_URL: process.env.DATABASE_URL!,
       REDIS_URL: redis.url,
       GATEHOUSE_REDIS_PREFIX: `two-nodes-${randomBytes(4).toString('hex')}:`,
-      GATEHOUSE_PEPPER: randomBytes(32).toString('hex'),
+      GATEHOUSE_PEPPER: SHARED_DATABASE_PEPPER, // the nodes of the tests' shared database
       GATEHOUSE_ROOT_TOKEN: ROOT_TOKEN,
       GATEHOUSE_LISTENERS: 'http,smtp',
       GATEHOUSE_SMTP_PORT: '0',
@@ -137,6 +138,28 @@ run('two nodes over one database and one Redis', () => {
     for (let i = 0; i < 6; i++) await verify(a, `${key.secret.slice(0, -1)}x`); // scores 1 or 2 each
     expect((await verify(a, key.secret)).body).toMatchObject({ valid: false, reason: 'banned' });
     expect(await within(async () => (await verify(b, key.secret)).body.reason === 'banned', 5_000)).not.toBeNull();
+  });
+
+  it('a rate limit is shared: requests on A and on B count against one limit', async () => {
+    const res = await call(a, 'POST', `/admin/v1/accounts/${await account()}/credentials`, {
+      channel: 'rest',
+      name: 'limited',
+      rateLimit: { requests: 4, perSeconds: 600 },
+    });
+    expect(res.status).toBe(201);
+    const secret = res.body.secret as string;
+    const read = async (node: ServerProcess) => {
+      const r = await fetch(`${node.baseUrl}/rest/v1/messages/no-such-message`, {
+        headers: { Authorization: `Bearer ${secret}` },
+      });
+      return { status: r.status, retryAfter: r.headers.get('retry-after'), body: await r.json() };
+    };
+    for (const node of [a, b, a, b]) expect((await read(node)).status).toBe(404); // authenticated, 4 of 4
+    for (const node of [a, b]) {
+      const over = await read(node);
+      expect(over).toMatchObject({ status: 429, body: { error: { code: 'rate_limited' } } });
+      expect(Number(over.retryAfter)).toBeGreaterThan(0);
+    }
   });
 
   it('an SMTP session on node B ends when its credential is blocked on node A', async () => {

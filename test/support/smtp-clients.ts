@@ -153,9 +153,10 @@ export class RawSmtp {
     return this.send(Buffer.from(password).toString('base64'));
   }
 
-  /** MAIL FROM, each RCPT TO and DATA with `message`; every reply in order. */
+  /** MAIL FROM, each RCPT TO and DATA with `message`; every reply in order (stops at a refused MAIL FROM). */
   async mail(from: string, to: string[], message: string): Promise<SmtpReply[]> {
     const replies = [await this.send(`MAIL FROM:<${from}>`)];
+    if (replies[0].code !== 250) return replies;
     for (const rcpt of to) replies.push(await this.send(`RCPT TO:<${rcpt}>`));
     const data = await this.send('DATA');
     replies.push(data);

@@ -34,6 +34,9 @@ export interface TestAppOptions {
   reuse?: Pick<TestApp, 'dataDir' | 'pepper' | 'rootToken'>;
 }
 
+/** The pepper of every test app and test server over the shared MySQL/MariaDB test database. */
+export const SHARED_DATABASE_PEPPER = 'gatehouse-tests-shared-database-pepper-0123456789abcdef';
+
 /**
  * The real service, built by the same bootstrap as `main.ts`, listening on a free loopback
  * port. SQLite in a fresh temp dir unless DATABASE_URL points at MySQL/MariaDB.
@@ -42,8 +45,11 @@ export async function startTestApp(env: Record<string, string> = {}, options: Te
   const dataDir =
     options.reuse?.dataDir ?? env.GATEHOUSE_DATA_DIR ?? fs.mkdtempSync(path.join(os.tmpdir(), 'gatehouse-test-'));
   const rootToken = options.reuse?.rootToken ?? `root-${randomBytes(24).toString('hex')}`;
-  const pepper = options.reuse?.pepper ?? randomBytes(32).toString('hex');
   const dbUrl = process.env.DATABASE_URL;
+  const sharedDatabase = !!dbUrl && !dbUrl.startsWith('sqlite:');
+  // Apps over the one shared MySQL database are nodes of one deployment: one pepper (the
+  // database remembers it and refuses a node with another). On SQLite each app has its own.
+  const pepper = options.reuse?.pepper ?? (sharedDatabase ? SHARED_DATABASE_PEPPER : randomBytes(32).toString('hex'));
   const config = loadConfig({
     GATEHOUSE_DATA_DIR: dataDir,
     GATEHOUSE_ROOT_TOKEN: rootToken,
@@ -54,7 +60,7 @@ export async function startTestApp(env: Record<string, string> = {}, options: Te
     GATEHOUSE_HTTP_PORT: '0',
     GATEHOUSE_HOST: '127.0.0.1',
     GATEHOUSE_LISTENERS: 'http',
-    ...(dbUrl && !dbUrl.startsWith('sqlite:') ? { DATABASE_URL: dbUrl } : {}),
+    ...(sharedDatabase ? { DATABASE_URL: dbUrl } : {}),
     ...env,
   });
   const gatehouse: Gatehouse = await startGatehouse(config);

@@ -1,19 +1,21 @@
 import { Global, Inject, Module, OnApplicationShutdown } from '@nestjs/common';
 import { GATEHOUSE_CONFIG, GatehouseConfig } from '@gatehouse/config';
-import { CHANGE_NOTIFIER, PEER_BAN_LIST } from '@gatehouse/core';
+import { CHANGE_NOTIFIER, PEER_BAN_LIST, RATE_LIMITER } from '@gatehouse/core';
 import { BAN_METRICS, type BanMetrics } from '@gatehouse/core';
 import { COORDINATION_STATUS, CoordinationStatus } from './coordination-status';
 import { InMemoryPeerBanList } from './in-memory/in-memory-peer-ban-list';
 import { InProcessChangeNotifier } from './in-memory/in-process-change-notifier';
+import { InMemoryRateLimiter } from './in-memory/in-memory-rate-limiter';
 import { RedisChangeNotifier } from './redis/redis-change-notifier';
 import { RedisLink } from './redis/redis-link';
 import { RedisPeerBanList } from './redis/redis-peer-ban-list';
+import { RedisRateLimiter } from './redis/redis-rate-limiter';
 
 const REDIS_LINK = Symbol('RedisLink');
 
 /**
- * What the nodes of one deployment share, chosen by configuration: the brute-force ban list and
- * the change notifier (cache invalidation and "end the sessions of credential X", which the
+ * What the nodes of one deployment share, chosen by configuration: the brute-force ban list, the
+ * per-credential rate counters and the change notifier (cache invalidation and "end the sessions of credential X", which the
  * session registry of every node consumes). With REDIS_URL, both go through Redis (shared scores,
  * mirrored bans, pub/sub); without it, they stay in this process, as one node or SQLite needs.
  * Core only knows the interfaces.
@@ -48,12 +50,17 @@ const REDIS_LINK = Symbol('RedisLink');
       useFactory: (link: RedisLink | null) => (link ? new RedisChangeNotifier(link) : new InProcessChangeNotifier()),
     },
     {
+      provide: RATE_LIMITER,
+      inject: [REDIS_LINK],
+      useFactory: (link: RedisLink | null) => (link ? new RedisRateLimiter(link) : new InMemoryRateLimiter()),
+    },
+    {
       provide: COORDINATION_STATUS,
       inject: [REDIS_LINK],
       useFactory: (link: RedisLink | null): CoordinationStatus => ({ redis: () => (link ? link.state() : 'off') }),
     },
   ],
-  exports: [PEER_BAN_LIST, CHANGE_NOTIFIER, COORDINATION_STATUS],
+  exports: [PEER_BAN_LIST, CHANGE_NOTIFIER, RATE_LIMITER, COORDINATION_STATUS],
 })
 export class CoordinationModule implements OnApplicationShutdown {
   constructor(@Inject(REDIS_LINK) private readonly link: RedisLink | null) {}

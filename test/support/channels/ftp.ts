@@ -26,6 +26,7 @@ const TEXT_CODES: Array<[RegExp, string]> = [
   [/^Login refused: the account is suspended\.$/, 'account_suspended'],
   [/^Login refused: your address is not allowed/, 'ip_not_allowed'],
   [/^Too many failed logins from your address/, 'banned'],
+  [/^Over this credential's rate limit/, 'rate_limited'],
   [/^Permission denied\.$/, 'permission_denied'],
   [/^File name not allowed\.$/, 'invalid_name'],
   [/^No such file or directory\.$/, 'not_found'],
@@ -160,6 +161,7 @@ export const ftpDriver: ChannelDriver = {
     invalidCredentials: { status: 530, code: 'invalid_credentials' },
     disabled: { status: 530, code: 'credential_disabled' },
     banned: { status: 421, code: 'banned', retryAfter: true },
+    rateLimited: { status: 421, code: 'rate_limited', retryAfter: true },
   },
 
   errorCode: (answer) => {

@@ -82,6 +82,7 @@ export const httpDriver: ChannelDriver = {
     invalidCredentials: { status: 401, code: 'invalid_credentials' },
     disabled: { status: 403, code: 'credential_disabled' },
     banned: { status: 429, code: 'banned', retryAfter: true },
+    rateLimited: { status: 429, code: 'rate_limited', retryAfter: true },
   },
 
   malformed: [

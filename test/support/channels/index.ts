@@ -100,7 +100,8 @@ export interface ChannelDriver {
    */
   logins: readonly [LoginForm, ...LoginForm[]];
   /** How this channel says "invalid credentials", "blocked" and "banned". */
-  refusals: Record<'invalidCredentials' | 'disabled' | 'banned', ExpectedRefusal>;
+  /** `rateLimited`: a credential over its rate limit (issue 12), on its first refused request. */
+  refusals: Record<'invalidCredentials' | 'disabled' | 'banned' | 'rateLimited', ExpectedRefusal>;
   /** The error code an answer of this protocol names, or undefined if it names none. */
   errorCode(answer: RawAnswer): string | undefined;
   malformed: readonly MalformedInput[];

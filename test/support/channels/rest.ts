@@ -71,6 +71,7 @@ export const restDriver: ChannelDriver = {
     invalidCredentials: { status: 401, code: 'invalid_credentials' },
     disabled: { status: 403, code: 'credential_disabled' },
     banned: { status: 429, code: 'banned', retryAfter: true },
+    rateLimited: { status: 429, code: 'rate_limited', retryAfter: true },
   },
 
   malformed: [

@@ -203,6 +203,8 @@ export const sftpDriver: ChannelDriver = {
     invalidCredentials: { status: AUTH_FAILED, code: 'auth_failed' },
     disabled: { status: AUTH_FAILED, code: 'auth_failed' },
     banned: { status: AUTH_FAILED, code: 'auth_failed' },
+    // SSH cannot say why before authentication: a login over the limit is one more failure.
+    rateLimited: { status: AUTH_FAILED, code: 'auth_failed' },
   },
 
   errorCode: (answer) => (answer.status === AUTH_FAILED ? 'auth_failed' : STATUS_NAMES[answer.status]),

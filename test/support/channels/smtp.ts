@@ -24,6 +24,7 @@ const TEXT_CODES: Array<[RegExp, string]> = [
   [/^Authentication refused: the account is suspended\.$/, 'account_suspended'],
   [/^Authentication refused: your address is not allowed/, 'ip_not_allowed'],
   [/^Too many failed logins from your address/, 'banned'],
+  [/^Over this credential's rate limit/, 'rate_limited'],
   [/^Relaying denied/, 'relay_denied'],
   [/^Recipient is not a phone number/, 'not_a_number'],
   [/^Error: Command line too long$/, 'line_too_long'],
@@ -148,6 +149,7 @@ export const smtpDriver: ChannelDriver = {
     invalidCredentials: { status: 535, code: 'invalid_credentials' },
     disabled: { status: 535, code: 'credential_disabled' },
     banned: { status: 421, code: 'banned', retryAfter: true },
+    rateLimited: { status: 451, code: 'rate_limited', retryAfter: true },
   },
 
   errorCode: (answer) => {

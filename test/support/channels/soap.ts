@@ -105,6 +105,7 @@ export const soapDriver: ChannelDriver = {
     invalidCredentials: { status: 500, code: 'invalid_credentials' },
     disabled: { status: 500, code: 'credential_disabled' },
     banned: { status: 500, code: 'banned', retryAfter: true },
+    rateLimited: { status: 500, code: 'rate_limited', retryAfter: true },
   },
 
   malformed: [

@@ -1,4 +1,5 @@
 import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
+import { Type } from 'class-transformer';
 
 import {
   ArrayMaxSize,
@@ -11,10 +12,32 @@ import {
   Max,
   MaxLength,
   Min,
+  ValidateNested,
 } from 'class-validator';
-import { CHANNELS, Channel, MAX_ALLOWED_CIDRS, MAX_GRACE_SECONDS } from '@gatehouse/core';
+import {
+  CHANNELS,
+  Channel,
+  MAX_ALLOWED_CIDRS,
+  MAX_GRACE_SECONDS,
+  MAX_RATE_REQUESTS,
+  MAX_RATE_SECONDS,
+} from '@gatehouse/core';
 import { PageQueryDto } from './page-query.dto';
 import { NAME_DESCRIPTION, NAME_MAX_MESSAGE, NAME_MAX_UTF16, Nullable, Optional } from './validators';
+
+export class RateLimitDto {
+  @ApiProperty({ minimum: 1, maximum: MAX_RATE_REQUESTS, example: 100 })
+  @Max(MAX_RATE_REQUESTS)
+  @Min(1)
+  @IsInt()
+  requests!: number;
+
+  @ApiProperty({ minimum: 1, maximum: MAX_RATE_SECONDS, example: 60 })
+  @Max(MAX_RATE_SECONDS)
+  @Min(1)
+  @IsInt()
+  perSeconds!: number;
+}
 
 class CredentialSettingsDto {
   @ApiPropertyOptional({ default: true, description: '`false` blocks the credential and ends its open sessions' })
@@ -58,6 +81,19 @@ class CredentialSettingsDto {
   @ArrayMaxSize(100)
   @IsArray()
   groups?: string[];
+
+  @ApiPropertyOptional({
+    type: RateLimitDto,
+    nullable: true,
+    description:
+      'At most `requests` requests per `perSeconds` (a sliding window, shared by every node), on every listener: ' +
+      'an HTTP request, a SOAP call, an FTP/SFTP login, an SMTP mail. Over it: HTTP 429 with Retry-After, a SOAP ' +
+      'fault, FTP 421, SMTP 451. null = no limit',
+  })
+  @Nullable()
+  @ValidateNested()
+  @Type(() => RateLimitDto)
+  rateLimit?: RateLimitDto | null;
 }
 
 export class CreateCredentialDto extends CredentialSettingsDto {

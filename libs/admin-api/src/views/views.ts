@@ -41,6 +41,11 @@ export function accountView(a: Account): AccountView {
   };
 }
 
+export class RateLimitView {
+  @ApiProperty() requests!: number;
+  @ApiProperty() perSeconds!: number;
+}
+
 export class CredentialView {
   @ApiProperty() id!: string;
   @ApiProperty() accountId!: string;
@@ -54,6 +59,8 @@ export class CredentialView {
   @ApiProperty() offTheRecord!: boolean;
   @ApiProperty({ enum: ['all', 'groups'] }) scope!: string;
   @ApiProperty({ type: [String], description: 'Group slugs of a `groups`-scoped key' }) groups!: string[];
+  @ApiProperty({ type: RateLimitView, nullable: true, description: 'null: no limit' })
+  rateLimit!: RateLimitView | null;
   @ApiProperty() hasAvatar!: boolean;
   @ApiProperty({
     nullable: true,
@@ -81,6 +88,7 @@ export function credentialView(c: Credential): CredentialView {
     offTheRecord: c.offTheRecord,
     scope: c.scope,
     groups: c.groups.map((g) => g.slug),
+    rateLimit: c.rateLimit ? { requests: c.rateLimit.requests, perSeconds: c.rateLimit.perSeconds } : null,
     hasAvatar: c.hasAvatar,
     secretHint: c.secretHint,
     createdAt: c.createdAt.toISOString(),

@@ -109,6 +109,7 @@ describe('BatchFileProcessor', () => {
       scope: 'all',
       groups: [],
       postbackUrl: null,
+      rateLimit: null,
     };
     principal = jest.fn((_id: string) => Promise.resolve<AuthenticatedCredential | null>(key));
     results = [];

@@ -711,6 +711,7 @@ export class BatchFileProcessor implements BatchFiles, OnModuleInit, OnModuleDes
       scope: 'groups',
       groups: [],
       postbackUrl: null,
+      rateLimit: null,
     };
   }
 

@@ -83,21 +83,36 @@ describe('PassiveChannel', () => {
   });
 
   it('finds a free port in its range even when most of it is taken', async () => {
-    const taken: net.Server[] = [];
-    try {
-      for (let port = 44000; port < 44009; port++) {
+    const listen = (port: number) =>
+      new Promise<net.Server | null>((resolve) => {
         const server = net.createServer();
-        await new Promise<void>((resolve) => server.listen(port, '127.0.0.1', resolve));
+        server.once('error', () => resolve(null));
+        server.listen(port, '127.0.0.1', () => resolve(server));
+      });
+    // Ten ports of which this test holds the first nine: found at run time, since any fixed range
+    // may hold another process's port (ephemeral ports of client connections among them).
+    let taken: net.Server[] = [];
+    let min = 0;
+    for (let attempt = 0; attempt < 50 && taken.length < 9; attempt++) {
+      for (const server of taken) server.close();
+      taken = [];
+      min = 20_000 + Math.floor(Math.random() * 10_000);
+      for (let port = min; port < min + 9; port++) {
+        const server = await listen(port);
+        if (!server) break;
         taken.push(server);
       }
+    }
+    try {
+      expect(taken).toHaveLength(9);
       const channel = await PassiveChannel.listen(
         '127.0.0.1',
-        { min: 44000, max: 44009 },
+        { min, max: min + 9 },
         '127.0.0.1',
         { secureContext: null },
         logger,
       );
-      expect(channel.port).toBe(44009);
+      expect(channel.port).toBe(min + 9);
       channel.close();
     } finally {
       for (const server of taken) server.close();

@@ -30,6 +30,7 @@ describe('FtpListener uploads that fail on the server side', () => {
     scope: 'all',
     groups: [],
     postbackUrl: null,
+    rateLimit: null,
   };
 
   beforeAll(async () => {

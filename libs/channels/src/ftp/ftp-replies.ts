@@ -1,4 +1,4 @@
-import { AuthFailureReason, Refusal, SessionEndReason, assertUnreachable } from '@gatehouse/core';
+import { RefusalReason, Refusal, SessionEndReason, assertUnreachable } from '@gatehouse/core';
 import type { PathRefusal } from '../files/file-channel';
 
 /** One FTP reply: a code and one line of text (no CR/LF in it). */
@@ -33,13 +33,18 @@ export function loginRefusalReply(refusal: Refusal): FtpReply {
       return { code: 530, text: 'Login refused: your address is not allowed for this credential.' };
     case 'banned':
       return bannedReply(refusal.retryAfterSeconds);
+    case 'rate_limited':
+      return {
+        code: 421,
+        text: `Over this credential's rate limit; try again in ${refusal.retryAfterSeconds ?? 1} seconds.`,
+      };
     default:
       return assertUnreachable(refusal.reason);
   }
 }
 
 /** The request log's status for a refused FTP login. */
-export const loginRefusalStatus = (reason: AuthFailureReason): string => String(loginRefusalReply({ reason }).code);
+export const loginRefusalStatus = (reason: RefusalReason): string => String(loginRefusalReply({ reason }).code);
 
 /** The 421 text that ends a session (SessionRegistry: blocked, rotated, deleted, suspended, shutdown). */
 export function sessionEndReply(reason: SessionEndReason): FtpReply {

@@ -335,7 +335,8 @@ export class FtpSession {
     });
     if (!admission.ok) {
       const reply = loginRefusalReply(admission.refusal);
-      if (admission.refusal.reason === 'banned') return this.goodbye(reply);
+      // A ban, or the credential's rate limit: 421, and the connection closes.
+      if (reply.code === 421) return this.goodbye(reply);
       this.failures++;
       await this.reply(reply.code, reply.text);
       if (this.failures >= MAX_LOGIN_FAILURES) this.hangUp();

@@ -1,5 +1,5 @@
 import { utils as sshUtils } from 'ssh2';
-import type { AuthFailureReason, SessionEndReason } from '@gatehouse/core';
+import type { RefusalReason, SessionEndReason } from '@gatehouse/core';
 import { PathRefusal } from '../files/file-channel';
 import { DISCONNECT } from './ssh2-internals';
 
@@ -31,7 +31,7 @@ export interface SshRefusal {
  * guesser learns nothing (DESIGN.md §2). A banned peer is also disconnected: it may not keep
  * trying on this connection.
  */
-export function sshRefusal(reason: AuthFailureReason): SshRefusal {
+export function sshRefusal(reason: RefusalReason): SshRefusal {
   switch (reason) {
     case 'banned':
       return {
@@ -47,6 +47,7 @@ export function sshRefusal(reason: AuthFailureReason): SshRefusal {
     case 'expired':
     case 'account_suspended':
     case 'ip_not_allowed':
+    case 'rate_limited':
       return { status: LOG_STATUS.loginRefused };
   }
 }

@@ -1,4 +1,4 @@
-import { AuthFailureReason, assertUnreachable } from '@gatehouse/core';
+import { RefusalReason, assertUnreachable } from '@gatehouse/core';
 
 export interface HttpAuthFailure {
   status: number;
@@ -7,7 +7,7 @@ export interface HttpAuthFailure {
 }
 
 /** The authenticator's reasons in HTTP words, shared by the REST, HTTP and SOAP channels. */
-export function httpAuthFailure(reason: AuthFailureReason): HttpAuthFailure {
+export function httpAuthFailure(reason: RefusalReason): HttpAuthFailure {
   switch (reason) {
     case 'unknown_credential':
     case 'bad_secret':
@@ -23,9 +23,11 @@ export function httpAuthFailure(reason: AuthFailureReason): HttpAuthFailure {
       return { status: 403, code: 'ip_not_allowed', message: 'your address is not allowed for this credential' };
     case 'banned':
       return { status: 429, code: 'banned', message: 'too many failed logins from your address; try later' };
+    case 'rate_limited':
+      return { status: 429, code: 'rate_limited', message: "over this credential's rate limit; try later" };
     default:
       return assertUnreachable(reason);
   }
 }
 
-export const httpFailureStatus = (reason: AuthFailureReason): string => String(httpAuthFailure(reason).status);
+export const httpFailureStatus = (reason: RefusalReason): string => String(httpAuthFailure(reason).status);

@@ -12,11 +12,11 @@ export function finishWhenAnswered(request: ChannelRequest, res: ServerResponse)
   res.once('finish', () => request.finish(String(res.statusCode), requestOutcome(res.statusCode, errorCodeOf(res))));
 }
 
-/** A refused login in HTTP words: 401/403/429, with Retry-After for a ban. */
+/** A refused login in HTTP words: 401/403/429, with Retry-After for a ban or a rate limit. */
 export function refusalError(refusal: Refusal, challenge: Record<string, string> = {}): ApiError {
   const failure = httpAuthFailure(refusal.reason);
   const headers: Record<string, string> =
-    refusal.reason === 'banned'
+    refusal.reason === 'banned' || refusal.reason === 'rate_limited'
       ? { 'Retry-After': String(refusal.retryAfterSeconds ?? 60) }
       : failure.status === 401
         ? challenge

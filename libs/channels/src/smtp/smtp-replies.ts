@@ -1,4 +1,4 @@
-import { AuthFailureReason, DomainError, Refusal, SessionEndReason, assertUnreachable } from '@gatehouse/core';
+import { DomainError, Refusal, RefusalReason, SessionEndReason, assertUnreachable } from '@gatehouse/core';
 
 /** One SMTP reply: a code, its RFC 3463 enhanced status, and one line of text (no CR/LF). */
 export interface SmtpReply {
@@ -11,6 +11,15 @@ export interface SmtpReply {
 export function bannedReply(retryAfterSeconds: number | undefined): SmtpReply {
   const wait = retryAfterSeconds && retryAfterSeconds > 0 ? `in ${retryAfterSeconds} seconds` : 'later';
   return { code: 421, enhanced: '4.7.0', text: `Too many failed logins from your address; try again ${wait}.` };
+}
+
+/** Over the credential's rate limit: a temporary failure, so a mail system queues and retries. */
+export function rateLimitedReply(retryAfterSeconds: number | undefined): SmtpReply {
+  return {
+    code: 451,
+    enhanced: '4.7.0',
+    text: `Over this credential's rate limit; try again in ${retryAfterSeconds ?? 1} seconds.`,
+  };
 }
 
 /**
@@ -37,13 +46,15 @@ export function authRefusalReply(refusal: Refusal): SmtpReply {
       };
     case 'banned':
       return bannedReply(refusal.retryAfterSeconds);
+    case 'rate_limited':
+      return rateLimitedReply(refusal.retryAfterSeconds);
     default:
       return assertUnreachable(refusal.reason);
   }
 }
 
 /** The request log's status for a refused AUTH. */
-export const authRefusalStatus = (reason: AuthFailureReason): string => String(authRefusalReply({ reason }).code);
+export const authRefusalStatus = (reason: RefusalReason): string => String(authRefusalReply({ reason }).code);
 
 /** The 421 that ends a session (SessionRegistry: blocked, rotated, deleted, suspended, shutdown). */
 export function sessionEndReply(reason: SessionEndReason): SmtpReply {

@@ -36,6 +36,7 @@ import {
   authRefusalReply,
   authRefusalStatus,
   bannedReply,
+  rateLimitedReply,
   sessionEndReply,
   submissionRefusalReply,
 } from './smtp-replies';
@@ -208,7 +209,7 @@ export class SmtpListener implements Listener {
       logger: false,
       onConnect: (session, callback) => void this.onConnect(session, callback),
       onAuth: (auth, session, callback) => void this.onAuth(auth, session, callback),
-      onMailFrom: (_address, session, callback) => this.onMailFrom(session, callback),
+      onMailFrom: (_address, session, callback) => void this.onMailFrom(session, callback),
       onRcptTo: (address, session, callback) => this.onRcptTo(address, session, callback),
       onData: (stream, session, callback) => void this.onData(stream, session, callback),
       onClose: (session) => this.onClose(session),
@@ -324,6 +325,7 @@ export class SmtpListener implements Listener {
       peer: state.peer,
       operation: 'smtp.AUTH',
       refusalStatus: authRefusalStatus,
+      countsAgainstRate: false, // each mail counts, at MAIL FROM
     });
     if (!admission.ok) {
       const reply = authRefusalReply(admission.refusal);
@@ -361,11 +363,18 @@ export class SmtpListener implements Listener {
 
   // ---- envelope ----------------------------------------------------------------------------
 
-  private onMailFrom(session: SMTPServerSession, callback: (err?: Error | null) => void): void {
+  private async onMailFrom(session: SMTPServerSession, callback: (err?: Error | null) => void): Promise<void> {
     const state = this.states.get(session.id);
     // smtp-server asks for AUTH first (authOptional is off); this holds if that ever changes.
     if (!state?.key) return callback(smtpError({ code: 530, enhanced: '5.7.0', text: 'Authentication required.' }));
     if (state.ended) return callback(smtpError(sessionEndReply('shutdown')));
+    // Each mail is one request against the credential's rate limit: 451, and the sender retries.
+    const limited = await this.gate.overRate(state.key);
+    if (limited) {
+      const reply = rateLimitedReply(limited.retryAfterSeconds);
+      this.gate.openRequest(state.key, 'smtp.DATA', state.peer).finish(String(reply.code), 'rate_limited');
+      return callback(smtpError(reply));
+    }
     callback();
   }
 

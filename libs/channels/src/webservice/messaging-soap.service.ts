@@ -108,7 +108,7 @@ export class MessagingSoapService {
     if (!admission.ok) {
       const { reason, retryAfterSeconds } = admission.refusal;
       const failure = httpAuthFailure(reason);
-      if (reason !== 'banned') throw SoapFault.client(failure.code, failure.message);
+      if (reason !== 'banned' && reason !== 'rate_limited') throw SoapFault.client(failure.code, failure.message);
       const retry = retryAfterSeconds ?? 60;
       throw SoapFault.client(failure.code, failure.message, {
         retryAfterSeconds: retry,

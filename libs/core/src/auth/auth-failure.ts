@@ -25,3 +25,9 @@ export function failureScore(reason: AuthFailureReason): number {
       return 0;
   }
 }
+
+/**
+ * Why a channel refused a request: a failed authentication, or a good one over its credential's
+ * rate limit (not a security event: it scores nothing towards a ban).
+ */
+export type RefusalReason = AuthFailureReason | 'rate_limited';

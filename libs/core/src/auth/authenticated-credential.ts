@@ -1,5 +1,5 @@
 import { Channel } from '../channels/channel';
-import { CredentialScope, GroupRef } from '../credentials/credential.model';
+import { CredentialScope, GroupRef, RateLimit } from '../credentials/credential.model';
 import { CidrAllowlist } from '../network/cidr-allowlist';
 
 /** What a listener learns about a client that logged in. */
@@ -13,6 +13,7 @@ export interface AuthenticatedCredential {
   scope: CredentialScope;
   groups: GroupRef[];
   postbackUrl: string | null;
+  rateLimit: RateLimit | null;
 }
 
 /** A verified credential as cached: the state that is re-checked on every warm hit. */

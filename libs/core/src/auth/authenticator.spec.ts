@@ -84,6 +84,7 @@ function credentialOf(channel: Channel, overrides: Partial<Credential> = {}): Cr
     offTheRecord: false,
     scope: 'all',
     groups: [],
+    rateLimit: null,
     secretHint: '',
     hasAvatar: false,
     createdAt: now,
@@ -179,6 +180,7 @@ describe('Authenticator', () => {
           scope: 'all',
           groups: [],
           postbackUrl: null,
+          rateLimit: null,
         },
       });
       expect(usage.used).toHaveBeenCalledWith(record.credential.id);

@@ -272,6 +272,7 @@ function principalOf(record: CredentialAuthRecord): AuthenticatedCredential {
     scope: c.scope,
     groups: c.groups,
     postbackUrl: c.postbackUrl,
+    rateLimit: c.rateLimit,
   };
 }
 

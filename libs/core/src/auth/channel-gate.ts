@@ -2,9 +2,10 @@ import { Inject, Injectable, Optional } from '@nestjs/common';
 import { Channel } from '../channels/channel';
 import { RequestOperation, RequestOutcome } from '../logs/request-log';
 import { RequestLogService } from '../logs/request-log.service';
-import { AuthFailureReason } from './auth-failure';
+import { RefusalReason } from './auth-failure';
 import { AuthenticatedCredential } from './authenticated-credential';
 import { Authenticator } from './authenticator';
+import { RATE_LIMITER, RateLimiter } from './rate-limiter';
 
 /** A login as any protocol presents it. */
 export interface ChannelLogin {
@@ -16,13 +17,18 @@ export interface ChannelLogin {
   peer: string;
   operation: RequestOperation;
   /** The protocol's status for each refusal, for the request log (`401`, `530`, `535`…). */
-  refusalStatus: (reason: AuthFailureReason) => string;
+  refusalStatus: (reason: RefusalReason) => string;
+  /**
+   * False when the login itself is not a request against the credential's rate limit: SMTP
+   * counts each mail instead (`overRate` per message). Default true.
+   */
+  countsAgainstRate?: boolean;
 }
 
 /** Why a login was refused; each protocol maps it with an exhaustive switch of its own. */
 export interface Refusal {
-  reason: AuthFailureReason;
-  /** Set for `banned`. */
+  reason: RefusalReason;
+  /** Set for `banned` and `rate_limited`. */
   retryAfterSeconds?: number;
 }
 
@@ -31,7 +37,7 @@ export type Admission =
 
 /** Counts logins by channel and outcome; the platform's metrics implement it. */
 export interface LoginMetrics {
-  login(channel: Channel, outcome: 'ok' | AuthFailureReason): void;
+  login(channel: Channel, outcome: 'ok' | RefusalReason): void;
 }
 export const LOGIN_METRICS = Symbol('LoginMetrics');
 
@@ -80,6 +86,7 @@ export class ChannelGate {
   constructor(
     private readonly authenticator: Authenticator,
     private readonly requestLog: RequestLogService,
+    @Inject(RATE_LIMITER) private readonly rates: RateLimiter,
     @Optional() @Inject(LOGIN_METRICS) private readonly metrics?: LoginMetrics,
   ) {}
 
@@ -94,14 +101,28 @@ export class ChannelGate {
       // The admitted request writes its own row when it ends, with the protocol's final status.
       logSuccess: false,
     });
-    this.metrics?.login(login.channel, result.ok ? 'ok' : result.reason);
-    if (!result.ok)
+    if (!result.ok) {
+      this.metrics?.login(login.channel, result.reason);
       return { ok: false, refusal: { reason: result.reason, retryAfterSeconds: result.retryAfterSeconds } };
-    return {
-      ok: true,
-      key: result.credential,
-      request: new ChannelRequest(this.requestLog, result.credential, login.operation, login.peer),
-    };
+    }
+    const request = new ChannelRequest(this.requestLog, result.credential, login.operation, login.peer);
+    const limited = login.countsAgainstRate === false ? null : await this.overRate(result.credential);
+    this.metrics?.login(login.channel, limited ? 'rate_limited' : 'ok');
+    if (limited) {
+      request.finish(login.refusalStatus('rate_limited'), 'rate_limited');
+      return { ok: false, refusal: limited };
+    }
+    return { ok: true, key: result.credential, request };
+  }
+
+  /**
+   * A further request of a session admitted earlier (a mail on an SMTP session) against the
+   * credential's rate limit: the refusal when over it (the caller logs the request), else null.
+   */
+  async overRate(key: AuthenticatedCredential): Promise<Refusal | null> {
+    if (!key.rateLimit) return null;
+    const decision = await this.rates.take(key.credentialId, key.rateLimit);
+    return decision.allowed ? null : { reason: 'rate_limited', retryAfterSeconds: decision.retryAfterSeconds };
   }
 
   /**

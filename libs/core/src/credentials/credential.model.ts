@@ -7,6 +7,12 @@ export interface GroupRef {
   slug: string;
 }
 
+/** At most `requests` requests every `perSeconds` seconds (a sliding window), on every listener. */
+export interface RateLimit {
+  requests: number;
+  perSeconds: number;
+}
+
 export interface Credential {
   id: string;
   accountId: string;
@@ -24,6 +30,7 @@ export interface Credential {
   offTheRecord: boolean;
   scope: CredentialScope;
   groups: GroupRef[];
+  rateLimit: RateLimit | null;
   /** Last 4 characters of a generated secret; null for custom and imported secrets. */
   secretHint: string | null;
   hasAvatar: boolean;

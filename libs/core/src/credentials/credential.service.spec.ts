@@ -85,6 +85,7 @@ function storedCredential(overrides: Partial<Credential> = {}): Credential {
     offTheRecord: false,
     scope: 'all',
     groups: [],
+    rateLimit: null,
     secretHint: 'abcd',
     hasAvatar: false,
     createdAt: created,

@@ -28,9 +28,10 @@ import {
 import { SecretHasher, bcryptCostOf } from '../secrets/secret-hasher';
 import { SECRET_HASHER } from '../secrets/secret-hasher.token';
 import { checkAvatar } from './avatar-content';
-import { Avatar, Credential, CredentialScope, CredentialSecret, GroupRef } from './credential.model';
+import { Avatar, Credential, CredentialScope, CredentialSecret, GroupRef, RateLimit } from './credential.model';
 import { CREDENTIAL_REPOSITORY, CredentialListFilter, CredentialRepository } from './credential.repository';
 import { validatePostbackUrl } from './postback-url';
+import { checkRateLimit } from './rate-limit';
 
 export interface CreateCredentialInput {
   channel: Channel;
@@ -47,12 +48,22 @@ export interface CreateCredentialInput {
   offTheRecord?: boolean;
   scope?: CredentialScope;
   groups?: string[];
+  /** At most `requests` per `perSeconds`; null or absent for none. */
+  rateLimit?: RateLimit | null;
 }
 
 export type UpdateCredentialInput = Partial<
   Pick<
     CreateCredentialInput,
-    'name' | 'enabled' | 'expiresAt' | 'allowedCidrs' | 'postbackUrl' | 'offTheRecord' | 'scope' | 'groups'
+    | 'name'
+    | 'enabled'
+    | 'expiresAt'
+    | 'allowedCidrs'
+    | 'postbackUrl'
+    | 'offTheRecord'
+    | 'scope'
+    | 'groups'
+    | 'rateLimit'
   >
 >;
 
@@ -110,6 +121,7 @@ export class CredentialService {
       offTheRecord: input.offTheRecord ?? false,
       scope,
       groups: groupRefs,
+      rateLimit: checkRateLimit(input.rateLimit),
       secretHint: hint,
       hasAvatar: false,
       createdAt: now,
@@ -156,6 +168,7 @@ export class CredentialService {
       offTheRecord: false,
       scope: 'all',
       groups: [],
+      rateLimit: null,
       secretHint: secretHint(secret),
       hasAvatar: false,
       createdAt: now,
@@ -203,6 +216,7 @@ export class CredentialService {
     if (input.allowedCidrs !== undefined) set('allowedCidrs', canonicalCidrList(input.allowedCidrs));
     if (input.postbackUrl !== undefined) set('postbackUrl', this.checkPostbackUrl(input.postbackUrl));
     if (input.offTheRecord !== undefined) set('offTheRecord', input.offTheRecord);
+    if (input.rateLimit !== undefined) set('rateLimit', checkRateLimit(input.rateLimit));
     if (input.scope !== undefined || input.groups !== undefined) {
       const scope = input.scope ?? current.scope;
       const slugs = input.groups ?? (scope === 'groups' ? current.groups.map((g) => g.slug) : undefined);

@@ -40,7 +40,13 @@ export const REQUEST_ERROR_OUTCOMES = [
  * How a request ended: `ok`, a login failure (the authenticator's reason), an error code of the
  * request itself, or `rejected` for any other refusal after login.
  */
-export const REQUEST_OUTCOMES = ['ok', ...AUTH_FAILURE_REASONS, ...REQUEST_ERROR_OUTCOMES, 'rejected'] as const;
+export const REQUEST_OUTCOMES = [
+  'ok',
+  ...AUTH_FAILURE_REASONS,
+  'rate_limited',
+  ...REQUEST_ERROR_OUTCOMES,
+  'rejected',
+] as const;
 export type RequestOutcome = (typeof REQUEST_OUTCOMES)[number];
 
 /** The outcome of an answered request from its status and the error code it carried. */

@@ -45,6 +45,13 @@ export class CredentialEntity {
   @Column({ type: 'varchar', length: 16 })
   scope!: string;
 
+  /** At most this many requests per `rateLimitSeconds`; both null for no limit. */
+  @Column({ name: 'rate_limit_requests', type: 'integer', nullable: true })
+  rateLimitRequests!: number | null;
+
+  @Column({ name: 'rate_limit_seconds', type: 'integer', nullable: true })
+  rateLimitSeconds!: number | null;
+
   /** Last 4 characters of a generated secret; null for custom and imported ones (people's passwords). */
   @Column({ name: 'secret_hint', type: 'varchar', length: 8, nullable: true })
   secretHint!: string | null;

@@ -12,6 +12,7 @@ import {
   GroupRef,
   Page,
   PageRequest,
+  RateLimit,
   toPage,
 } from '@gatehouse/core';
 import {
@@ -267,7 +268,8 @@ export class TypeOrmCredentialRepository implements CredentialRepository {
 
 const AUTH_SELECT =
   'SELECT c.id, c.account_id, c.tenant_id, c.channel, c.name, c.username, c.enabled, c.expires_at, ' +
-  'c.allowed_cidrs, c.postback_url, c.postback_salt, c.off_the_record, c.scope, c.secret_hint, c.created_at, ' +
+  'c.allowed_cidrs, c.postback_url, c.postback_salt, c.off_the_record, c.scope, c.rate_limit_requests, ' +
+  'c.rate_limit_seconds, c.secret_hint, c.created_at, ' +
   'c.updated_at, c.rotated_at, c.last_used_at, a.status AS account_status, m.status AS master_status ' +
   'FROM credentials c JOIN accounts a ON a.id = c.account_id LEFT JOIN accounts m ON m.id = c.tenant_id';
 
@@ -287,6 +289,8 @@ interface AuthRow {
   postback_salt: string;
   off_the_record: number | boolean;
   scope: string;
+  rate_limit_requests: number | string | null;
+  rate_limit_seconds: number | string | null;
   secret_hint: string;
   created_at: Epoch;
   updated_at: Epoch;
@@ -303,6 +307,11 @@ interface SecretRow {
   lookup_key: string | null;
   expires_at: Epoch;
   created_at: Epoch;
+}
+
+/** Both columns set, or no limit. (Integers may arrive as strings from MySQL.) */
+function rateLimitOf(requests: number | string | null, seconds: number | string | null): RateLimit | null {
+  return requests === null || seconds === null ? null : { requests: Number(requests), perSeconds: Number(seconds) };
 }
 
 /** BIGINT epoch milliseconds arrive as numbers (SQLite) or strings (MySQL). */
@@ -326,6 +335,7 @@ function authRowToModel(r: AuthRow, groups: GroupRef[]): Credential {
     offTheRecord: Boolean(Number(r.off_the_record)),
     scope: r.scope as Credential['scope'],
     groups,
+    rateLimit: rateLimitOf(r.rate_limit_requests, r.rate_limit_seconds),
     secretHint: r.secret_hint,
     hasAvatar: false, // not needed to authenticate
     createdAt: epoch(r.created_at)!,
@@ -351,6 +361,7 @@ function toModel(e: CredentialEntity, groups: GroupRef[], hasAvatar: boolean): C
     offTheRecord: Boolean(e.offTheRecord),
     scope: e.scope as Credential['scope'],
     groups,
+    rateLimit: rateLimitOf(e.rateLimitRequests, e.rateLimitSeconds),
     secretHint: e.secretHint,
     hasAvatar,
     createdAt: e.createdAt,
@@ -375,6 +386,8 @@ function toEntity(c: Credential): CredentialEntity {
     postbackSalt: c.postbackSalt,
     offTheRecord: c.offTheRecord,
     scope: c.scope,
+    rateLimitRequests: c.rateLimit?.requests ?? null,
+    rateLimitSeconds: c.rateLimit?.perSeconds ?? null,
     secretHint: c.secretHint,
     createdAt: c.createdAt,
     updatedAt: c.updatedAt,
