@@ -1,7 +1,6 @@
 import { Global, Inject, Module, OnApplicationShutdown } from '@nestjs/common';
 import { GATEHOUSE_CONFIG, GatehouseConfig } from '@gatehouse/config';
-import { CHANGE_NOTIFIER, PEER_BAN_LIST, RATE_LIMITER } from '@gatehouse/core';
-import { BAN_METRICS, type BanMetrics } from '@gatehouse/core';
+import { BAN_METRICS, type BanMetrics, CHANGE_NOTIFIER, PEER_BAN_LIST, RATE_LIMITER } from '@gatehouse/core';
 import { COORDINATION_STATUS, CoordinationStatus } from './coordination-status';
 import { InMemoryPeerBanList } from './in-memory/in-memory-peer-ban-list';
 import { InProcessChangeNotifier } from './in-memory/in-process-change-notifier';
