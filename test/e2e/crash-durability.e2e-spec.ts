@@ -30,18 +30,18 @@ describe('kill -9 during submissions', () => {
   it('every submission answered 202 before the kill is stored after the restart, with its postback queued', async () => {
     const first = await startServerProcess(env());
     const admin = { Authorization: `Bearer ${ROOT_TOKEN}`, 'Content-Type': 'application/json' };
-    const account = await (
+    const account = (await (
       await fetch(`${first.baseUrl}/admin/v1/accounts`, { method: 'POST', headers: admin, body: '{"name":"crash"}' })
-    ).json();
-    const created = await (
+    ).json()) as { account: { id: string } };
+    const created = (await (
       await fetch(`${first.baseUrl}/admin/v1/accounts/${account.account.id}/credentials`, {
         method: 'POST',
         headers: admin,
         // Nothing listens there: the postback stays queued, which is what the restart must keep.
         body: JSON.stringify({ channel: 'rest', name: 'k', postbackUrl: 'http://127.0.0.1:9/hook' }),
       })
-    ).json();
-    const key = created.secret as string;
+    ).json()) as { secret: string };
+    const key = created.secret;
 
     const accepted: string[] = [];
     let stop = false;
@@ -53,8 +53,8 @@ describe('kill -9 during submissions', () => {
             headers: { Authorization: `Bearer ${key}`, 'Content-Type': 'application/json' },
             body: JSON.stringify({ to: ['+447700900123'], body: `crash test ${accepted.length}` }),
           });
-          const body = await res.json();
-          if (res.status === 202) accepted.push(body.id as string);
+          const body = (await res.json()) as { id?: string };
+          if (res.status === 202 && body.id) accepted.push(body.id);
         } catch {
           return; // the process is gone
         }
@@ -75,12 +75,12 @@ describe('kill -9 during submissions', () => {
       const stored = new Set<string>();
       let cursor: string | null = null;
       do {
-        const page: { data: { id: string }[]; nextCursor: string | null } = await (
+        const page = (await (
           await fetch(
             `${second.baseUrl}/admin/v1/submissions?accountId=${account.account.id}&limit=200${cursor ? `&cursor=${cursor}` : ''}`,
             { headers: admin },
           )
-        ).json();
+        ).json()) as { data: { id: string }[]; nextCursor: string | null };
         page.data.forEach((s) => stored.add(s.id));
         cursor = page.nextCursor;
       } while (cursor);
