@@ -88,9 +88,9 @@ describe('kill -9 during submissions', () => {
       expect(lost).toEqual([]);
 
       // The postback of an accepted submission survived too (queued, its target unreachable).
-      const one = await (
+      const one = (await (
         await fetch(`${second.baseUrl}/admin/v1/submissions/${accepted[0]}`, { headers: admin })
-      ).json();
+      ).json()) as { postbacks: unknown[] };
       expect(one.postbacks).toEqual(
         expect.arrayContaining([expect.objectContaining({ event: 'submission.accepted' })]),
       );
