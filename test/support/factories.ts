@@ -144,3 +144,22 @@ export async function readRequestLog(
   await t.flushLogs();
   return listAll(t, '/admin/v1/request-log', query);
 }
+
+/**
+ * Request-log rows matching `query` once there are at least `count` of them, polled against a
+ * deadline: some rows are queued by work that ends after the client's answer (a batch file's row
+ * after its report appears).
+ */
+export async function readRequestLogAtLeast(
+  t: TestApp,
+  query: Record<string, string>,
+  count: number,
+  timeoutMs = 15_000,
+): Promise<{ rows: Record<string, any>[]; raw: string }> {
+  const deadline = Date.now() + timeoutMs;
+  for (;;) {
+    const log = await readRequestLog(t, query);
+    if (log.rows.length >= count || Date.now() > deadline) return log;
+    await new Promise((resolve) => setTimeout(resolve, 50));
+  }
+}
