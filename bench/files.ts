@@ -8,7 +8,15 @@ import { AdminClient } from './api';
 import type { FileProtocol, FileTarget } from './file-clients';
 import type { BatchResult, FileJob, LoginsResult, UploadResult } from './file-worker';
 import { parseResult, runChild } from './load';
-import { type GatehouseServer, childrenGone, makeTempDir, processCpuMicros, startGatehouse, stop } from './processes';
+import {
+  type GatehouseServer,
+  childrenGone,
+  makeTempDir,
+  processCpuMicros,
+  startGatehouse,
+  stop,
+  watchRss,
+} from './processes';
 import { type Reference, startSshd, startVsftpd } from './references';
 import { count, markdownTable, median, medianWithRange, ms } from './report';
 import type { RestJob, RestResult } from './rest-worker';
@@ -335,7 +343,11 @@ export async function runFileBench(o: FileBenchOptions): Promise<void> {
   // ---- rounds: each pair measured back to back, the order swapped every round ----
   const uploads = new Map<string, { gh: Measured<UploadResult>; ref: Measured<UploadResult> | null }[]>();
   const loginSlices = new Map<string, { gh: Measured<LoginsResult>; ref: Measured<LoginsResult> | null }[]>();
-  const batches: { gh: Measured<BatchResult>; rest: Measured<RestResult> }[] = [];
+  const batches: {
+    gh: Measured<BatchResult>;
+    rest: Measured<RestResult>;
+    rss: { before: number; peak: number; hwm: boolean };
+  }[] = [];
   const concurrencies = [...new Set([1, o.loginConcurrency])];
   for (let round = 0; round < o.rounds; round++) {
     const tag = `round ${round + 1}/${o.rounds}`;
@@ -385,7 +397,16 @@ export async function runFileBench(o: FileBenchOptions): Promise<void> {
       const gh = usable.find((p) => p.id === 'sftp')!.gatehouse!;
       const first = round % 2 === 0;
       const restRun = () => rest(gatehouse, restKey, o.csvRows, o.restConnections);
-      const batchRun = () => measure<BatchResult>(gh, batchJob(gh, csv, `bench-${round + 1}`, o.csvRows));
+      // The server's RSS around the batch (issue 10: growth under 100 MB), read from outside it.
+      let rss = { before: NaN, peak: NaN, hwm: false };
+      const batchRun = async () => {
+        const watch = watchRss(gatehouse.pid, REPORT_POLL_MS);
+        try {
+          return await measure<BatchResult>(gh, batchJob(gh, csv, `bench-${round + 1}`, o.csvRows));
+        } finally {
+          rss = { before: watch.before, peak: watch.stop(), hwm: watch.hwm };
+        }
+      };
       let restM: Measured<RestResult>;
       let batchM: Measured<BatchResult>;
       if (first) {
@@ -396,11 +417,12 @@ export async function runFileBench(o: FileBenchOptions): Promise<void> {
         batchM = await batchRun();
       }
       assertAlive(gatehouse);
-      batches.push({ gh: batchM, rest: restM });
+      batches.push({ gh: batchM, rest: restM, rss });
       const b = batchM.result;
       o.progress(
         `${tag} csv-batch: ${count(o.csvRows / b.totalSeconds)} rows/s (upload ${b.uploadSeconds.toFixed(2)} s, ` +
           `report after ${b.totalSeconds.toFixed(2)} s; bare upload ${b.bareUploadSeconds.toFixed(2)} s), ` +
+          `server RSS ${mb(rss.before).toFixed(1)} → peak ${mb(rss.peak).toFixed(1)} MB, ` +
           `REST ${count(restM.result.requests / restM.result.seconds)} submissions/s` +
           (restM.result.errors ? ` (${restM.result.errors} errors: ${restM.result.firstError})` : ''),
       );
@@ -519,6 +541,7 @@ export async function runFileBench(o: FileBenchOptions): Promise<void> {
     const restRate = batches.map((b) => b.rest.result.requests / b.rest.result.seconds);
     const ratios = batches.map((b, i) => batchRate[i] / restRate[i]);
     const col = (f: (b: (typeof batches)[number]) => number, digits = 2) => medianWithRange(batches.map(f), digits);
+    const rssCol = (f: (b: (typeof batches)[number]) => number) => col((b) => mb(f(b)), 1);
     process.stdout.write(
       `\nCSV batch (${count(rows)} rows \`to,body\` uploaded over SFTP into /outbox/, until /reports/<name>.report.csv ` +
         `appears, polled every ${REPORT_POLL_MS} ms; reference: ${count(rows)} \`POST /rest/v1/messages\` ` +
@@ -547,7 +570,24 @@ export async function runFileBench(o: FileBenchOptions): Promise<void> {
         ) +
         `\n\nREST: p50 ${ms(median(batches.map((b) => b.rest.result.p50)))} ms, p99 ${ms(median(batches.map((b) => b.rest.result.p99)))} ms, ` +
         `${batches.reduce((sum, b) => sum + b.rest.result.errors, 0)} errors. ` +
-        `The batch's server CPU includes its two uploads (the \`.bin\` and the CSV) and the report polls.\n`,
+        `The batch's server CPU includes its two uploads (the \`.bin\` and the CSV) and the report polls.\n\n` +
+        `Server RSS during the batch (MB = 10^6 bytes; VmRSS of the server's process from /proc/<pid>/status ` +
+        `just before the batch job, its peak sampled every ${REPORT_POLL_MS} ms until the report was read` +
+        (batches.every((b) => b.rss.hwm) ? ', and VmHWM after a reset through clear_refs' : '') +
+        `; both uploads included):\n\n` +
+        markdownTable(
+          ['server RSS', 'before, MB', 'peak during, MB', 'growth, MB'],
+          ['l', 'r', 'r', 'r'],
+          [
+            [
+              `csv-batch: ${count(rows)} rows`,
+              rssCol((b) => b.rss.before),
+              rssCol((b) => b.rss.peak),
+              rssCol((b) => b.rss.peak - b.rss.before),
+            ],
+          ],
+        ) +
+        '\n',
     );
   }
   await stop(gatehouse.child);

@@ -310,3 +310,59 @@ export function processCpuMicros(pid: number, children = false): number {
   const reaped = children ? Number(fields[13]) + Number(fields[14]) : 0; // cutime, cstime (16, 17)
   return ((utime + stime + reaped) * 1e6) / clockTicks;
 }
+
+/** A `kB` line of /proc/<pid>/status (VmRSS, VmHWM), in bytes; NaN if the kernel does not show it. */
+export function processStatusBytes(pid: number, field: 'VmRSS' | 'VmHWM'): number {
+  const match = new RegExp(`^${field}:\\s*(\\d+) kB`, 'm').exec(fs.readFileSync(`/proc/${pid}/status`, 'utf8'));
+  return match ? Number(match[1]) * 1024 : NaN;
+}
+
+export interface RssWatch {
+  /** VmRSS when the watch began. */
+  before: number;
+  /** VmHWM was reset, so the peak also counts what fell between two samples. */
+  hwm: boolean;
+  /** Stops sampling; the highest RSS seen since the watch began. */
+  stop(): number;
+}
+
+/**
+ * Watches a process's resident memory: VmRSS now, then its peak. Samples VmRSS every `everyMs`,
+ * and where the kernel lets us reset the high-water mark (`5` into /proc/<pid>/clear_refs, Linux
+ * 4.0+, own or root) also reads VmHWM at the end, which catches a peak between two samples.
+ */
+export function watchRss(pid: number, everyMs = 50): RssWatch {
+  let hwmReset = false;
+  try {
+    fs.writeFileSync(`/proc/${pid}/clear_refs`, '5');
+    hwmReset = true;
+  } catch {
+    // not allowed here (another user's process, an old kernel): the samples alone
+  }
+  const before = processStatusBytes(pid, 'VmRSS');
+  let peak = before;
+  const sample = () => {
+    try {
+      peak = Math.max(peak, processStatusBytes(pid, 'VmRSS'));
+    } catch {
+      // the process is gone: assertAlive reports it
+    }
+  };
+  const timer = setInterval(sample, everyMs);
+  return {
+    before,
+    hwm: hwmReset,
+    stop() {
+      clearInterval(timer);
+      sample();
+      if (hwmReset) {
+        try {
+          peak = Math.max(peak, processStatusBytes(pid, 'VmHWM'));
+        } catch {
+          // as above
+        }
+      }
+      return peak;
+    },
+  };
+}
