@@ -3,6 +3,7 @@ import * as fs from 'node:fs';
 import * as net from 'node:net';
 import * as os from 'node:os';
 import * as path from 'node:path';
+import { SHARED_DATABASE_PEPPER } from '../support/test-app';
 
 /**
  * GATEHOUSE_LISTENERS composes the process (issue 9): a process loads only the code of the
@@ -41,7 +42,9 @@ async function start(listeners: string, dataDir: string, modulesFile: string): P
         GATEHOUSE_ROOT_TOKEN: 'listener-test-root-token-0123456789',
         GATEHOUSE_TEST_LOADED_MODULES: modulesFile,
         TS_NODE_PROJECT: path.join(ROOT, 'tsconfig.json'),
-        ...(process.env.DATABASE_URL?.startsWith('mysql:') ? { DATABASE_URL: process.env.DATABASE_URL } : {}),
+        ...(process.env.DATABASE_URL?.startsWith('mysql:')
+          ? { DATABASE_URL: process.env.DATABASE_URL, GATEHOUSE_PEPPER: SHARED_DATABASE_PEPPER }
+          : {}),
       },
       stdio: ['ignore', 'pipe', 'pipe'],
     },
