@@ -1,70 +1,21 @@
-import { ChildProcess, spawn } from 'node:child_process';
 import * as fs from 'node:fs';
 import * as net from 'node:net';
 import * as os from 'node:os';
 import * as path from 'node:path';
+import { ServerProcess, spawnServerProcess, startServerProcess } from '../support/server-process';
 
 /**
  * The service as `npm start` runs it: main.ts in its own process. Checks the root token is
  * printed once (and only at first start), and that nothing the process writes, at trace log
  * level, ever holds a secret, a token or a password.
  */
-const ROOT = path.join(__dirname, '..', '..');
 
-interface Running {
-  proc: ChildProcess;
-  output: () => string;
-  baseUrl: string;
-}
+/** The server as `npm start` runs it, logging at trace level: nothing it writes may hold a secret. */
+const startServer = (dataDir: string, env: Record<string, string> = {}): Promise<ServerProcess> =>
+  startServerProcess({ GATEHOUSE_DATA_DIR: dataDir, GATEHOUSE_LOG_LEVEL: 'trace', ...env });
 
-async function startServer(dataDir: string, env: Record<string, string> = {}): Promise<Running> {
-  let output = '';
-  const proc = spawn(
-    process.execPath,
-    ['-r', 'ts-node/register/transpile-only', '-r', 'tsconfig-paths/register', 'apps/server/src/main.ts'],
-    {
-      cwd: ROOT,
-      env: {
-        PATH: process.env.PATH,
-        GATEHOUSE_DATA_DIR: dataDir,
-        GATEHOUSE_HTTP_PORT: '0',
-        GATEHOUSE_LOG_LEVEL: 'trace',
-        GATEHOUSE_BCRYPT_COST: '4',
-        TS_NODE_PROJECT: path.join(ROOT, 'tsconfig.json'),
-        ...env,
-      },
-      stdio: ['ignore', 'pipe', 'pipe'],
-    },
-  );
-  proc.stdout.on('data', (d: Buffer) => (output += d.toString()));
-  proc.stderr.on('data', (d: Buffer) => (output += d.toString()));
-  const baseUrl = await new Promise<string>((resolve, reject) => {
-    const timer = setInterval(() => {
-      const m = /Gatehouse is up: admin API (http:\/\/127\.0\.0\.1:\d+)\/admin\/v1/.exec(output);
-      if (m) {
-        clearInterval(timer);
-        resolve(m[1]);
-      }
-    }, 50);
-    proc.on('exit', (code) => {
-      clearInterval(timer);
-      reject(new Error(`server exited with ${code}:\n${output}`));
-    });
-  });
-  return { proc, output: () => output, baseUrl };
-}
-
-/** SIGTERM; Nest closes the app (flushing logs), then re-raises the signal on itself. */
-async function stopServer(server: Running): Promise<string> {
-  if (server.proc.exitCode !== null || server.proc.signalCode !== null) {
-    return `${server.proc.exitCode ?? server.proc.signalCode}`;
-  }
-  const exited = new Promise<string>((resolve) =>
-    server.proc.on('exit', (code, signal) => resolve(`${code ?? signal}`)),
-  );
-  server.proc.kill('SIGTERM');
-  return exited;
-}
+/** SIGTERM: the app closes (flushing logs) and the process exits 0. */
+const stopServer = (server: ServerProcess): Promise<string> => server.stop();
 
 /** Sends each line to a text protocol's port after its greeting, reading a reply to each; resolves when it closes. */
 async function talk(port: number, lines: string[]): Promise<string> {
@@ -98,7 +49,7 @@ async function talk(port: number, lines: string[]): Promise<string> {
 
 describe('the server process (main.ts)', () => {
   const dataDir = fs.mkdtempSync(path.join(os.tmpdir(), 'gatehouse-process-'));
-  let first: Running;
+  let first: ServerProcess;
 
   afterAll(async () => {
     if (first) await stopServer(first);
@@ -344,26 +295,10 @@ describe('the server process (main.ts)', () => {
       const again = await startServer(dataDir, { GATEHOUSE_PEPPER: 'a'.repeat(40) });
       expect(await stopServer(again)).toBe('0');
 
-      let output = '';
-      const other = spawn(
-        process.execPath,
-        ['-r', 'ts-node/register/transpile-only', '-r', 'tsconfig-paths/register', 'apps/server/src/main.ts'],
-        {
-          cwd: ROOT,
-          env: {
-            PATH: process.env.PATH,
-            GATEHOUSE_DATA_DIR: dataDir,
-            GATEHOUSE_HTTP_PORT: '0',
-            GATEHOUSE_PEPPER: 'b'.repeat(40),
-            TS_NODE_PROJECT: path.join(ROOT, 'tsconfig.json'),
-          },
-          stdio: ['ignore', 'pipe', 'pipe'],
-        },
-      );
-      other.stdout.on('data', (d: Buffer) => (output += d.toString()));
-      other.stderr.on('data', (d: Buffer) => (output += d.toString()));
-      const code = await new Promise<number | null>((resolve) => other.on('exit', (c) => resolve(c)));
-      expect(code).toBe(78);
+      const other = spawnServerProcess({ GATEHOUSE_DATA_DIR: dataDir, GATEHOUSE_PEPPER: 'b'.repeat(40) });
+      const code = await other.exited;
+      const output = other.output();
+      expect(code).toBe('78');
       expect(output).toMatch(/GATEHOUSE_PEPPER differs from the pepper this database was first started with/);
       expect(output).not.toContain('b'.repeat(40));
       expect(output).not.toMatch(/Gatehouse is up/);

@@ -18,7 +18,12 @@ export interface ServerProcess {
   stop(): Promise<string>;
 }
 
-export async function startServerProcess(env: Record<string, string>, timeoutMs = 60_000): Promise<ServerProcess> {
+/** Spawns the server without waiting for it: for a start that is meant to fail. */
+export function spawnServerProcess(env: Record<string, string>): {
+  proc: ChildProcess;
+  output(): string;
+  exited: Promise<string>;
+} {
   let output = '';
   const proc = spawn(
     process.execPath,
@@ -39,28 +44,35 @@ export async function startServerProcess(env: Record<string, string>, timeoutMs 
   proc.stdout.on('data', (d: Buffer) => (output += d.toString()));
   proc.stderr.on('data', (d: Buffer) => (output += d.toString()));
   const exited = new Promise<string>((resolve) => proc.once('exit', (code, signal) => resolve(`${code ?? signal}`)));
+  return { proc, output: () => output, exited };
+}
+
+export async function startServerProcess(env: Record<string, string>, timeoutMs = 60_000): Promise<ServerProcess> {
+  const { proc, output: outputOf, exited } = spawnServerProcess(env);
   const banner = await new Promise<string>((resolve, reject) => {
     const started = Date.now();
     const timer = setInterval(() => {
-      const line = output.split('\n').find((l) => l.startsWith('Gatehouse is up:'));
+      const line = outputOf()
+        .split('\n')
+        .find((l) => l.startsWith('Gatehouse is up:'));
       if (line) {
         clearInterval(timer);
         resolve(line);
       } else if (Date.now() - started > timeoutMs) {
         clearInterval(timer);
         proc.kill('SIGKILL');
-        reject(new Error(`the server did not start within ${timeoutMs} ms:\n${output}`));
+        reject(new Error(`the server did not start within ${timeoutMs} ms:\n${outputOf()}`));
       }
     }, 50);
     void exited.then((code) => {
       clearInterval(timer);
-      reject(new Error(`the server exited with ${code}:\n${output}`));
+      reject(new Error(`the server exited with ${code}:\n${outputOf()}`));
     });
   });
   const http = /admin API (http:\/\/[^/]+)\/admin\/v1/.exec(banner);
   return {
     proc,
-    output: () => output,
+    output: outputOf,
     baseUrl: http?.[1] ?? '',
     port: (listener) => {
       const m = new RegExp(`${listener} [^ ;]*:(\\d+)`).exec(banner);
