@@ -2,6 +2,7 @@ import { randomBytes } from 'node:crypto';
 import { RedisChangeNotifier, RedisLink, RedisPeerBanList } from '@gatehouse/coordination';
 import type { ChangeEvent } from '@gatehouse/core';
 import { PrivateRedis, haveRedisServer, startPrivateRedis } from '../support/redis-server';
+import { eventually } from '../support/ssh-tools';
 
 /**
  * The Redis coordination of several nodes (issue 12), each "node" a RedisLink of its own in this
@@ -11,16 +12,6 @@ import { PrivateRedis, haveRedisServer, startPrivateRedis } from '../support/red
 const run = haveRedisServer() || process.env.CI ? describe : describe.skip;
 
 const POLICY = { threshold: 5, seconds: 600, windowSeconds: 600 };
-
-/** Polls `check` until it holds or the deadline (generous: two busy cores) passes. */
-async function eventually(check: () => boolean | Promise<boolean>, timeoutMs = 10_000): Promise<boolean> {
-  const deadline = Date.now() + timeoutMs;
-  for (;;) {
-    if (await check()) return true;
-    if (Date.now() > deadline) return false;
-    await new Promise((resolve) => setTimeout(resolve, 20));
-  }
-}
 
 run('Redis coordination across nodes', () => {
   let redis: PrivateRedis;

@@ -2,7 +2,8 @@ import { IssuedCredential, createCredential } from '../factories';
 import { FtpReply, RawFtp } from '../ftp-clients';
 import { ftpFor } from '../ftp-server';
 import { TestApp, unique } from '../test-app';
-import type { ChannelDriver, ChannelSession, Outcome, RawAnswer, Refusal } from './index';
+import { replyCodes } from './reply-codes';
+import type { ChannelDriver, ChannelSession, Outcome, RawAnswer } from './index';
 
 /**
  * FTP (DESIGN.md §2, `ftp` row) over a raw control connection: USER/PASS with the FTP
@@ -36,22 +37,7 @@ const TEXT_CODES: Array<[RegExp, string]> = [
   [/^Upload refused: larger than/, 'too_large'],
 ];
 
-function codeOf(text: string): string | undefined {
-  return TEXT_CODES.find(([pattern]) => pattern.test(text))?.[1];
-}
-
-function refusal(reply: FtpReply): Refusal {
-  const code = codeOf(reply.text);
-  if (code === undefined) throw new Error(`FTP: a refusal the driver does not know: ${reply.code} ${reply.text}`);
-  const retryAfter = /try again in (\d+) seconds/.exec(reply.text)?.[1];
-  return {
-    ok: false,
-    status: reply.code,
-    code,
-    ...(retryAfter === undefined ? {} : { retryAfter }),
-    text: reply.lines.join('\r\n'),
-  };
-}
+const { refusal, errorCode } = replyCodes('FTP', TEXT_CODES);
 
 /** A control connection to the app's FTP listener; a refusal at connect (a ban) comes back as its 421. */
 async function connect(t: TestApp): Promise<{ raw: RawFtp; greeting: FtpReply }> {
@@ -164,10 +150,7 @@ export const ftpDriver: ChannelDriver = {
     rateLimited: { status: 421, code: 'rate_limited', retryAfter: true },
   },
 
-  errorCode: (answer) => {
-    const last = answer.body.split('\r\n').find((line) => line.startsWith(`${answer.status} `));
-    return last === undefined ? undefined : codeOf(last.slice(4));
-  },
+  errorCode,
 
   malformed: [
     {

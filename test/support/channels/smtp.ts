@@ -2,6 +2,7 @@ import { SmtpListener } from '@gatehouse/channels/smtp';
 import { IssuedCredential, createCredential } from '../factories';
 import { RawSmtp, SmtpReply, plainMessage } from '../smtp-clients';
 import { TestApp, unique } from '../test-app';
+import { replyCodes } from './reply-codes';
 import type { ChannelDriver, ChannelSession, LoginForm, Outcome, RawAnswer, Refusal } from './index';
 
 /**
@@ -31,25 +32,7 @@ const TEXT_CODES: Array<[RegExp, string]> = [
   [/^Message too big/, 'too_large'],
 ];
 
-/** A reply's text without its enhanced status code (`5.7.8 …`). */
-const bare = (text: string) => text.replace(/^\d\.\d{1,3}\.\d{1,3} /, '');
-
-function codeOf(text: string): string | undefined {
-  return TEXT_CODES.find(([pattern]) => pattern.test(bare(text)))?.[1];
-}
-
-function refusal(reply: SmtpReply): Refusal {
-  const code = codeOf(reply.text);
-  if (code === undefined) throw new Error(`SMTP: a refusal the driver does not know: ${reply.code} ${reply.text}`);
-  const retryAfter = /try again in (\d+) seconds/.exec(reply.text)?.[1];
-  return {
-    ok: false,
-    status: reply.code,
-    code,
-    ...(retryAfter === undefined ? {} : { retryAfter }),
-    text: reply.lines.join('\r\n'),
-  };
-}
+const { refusal, errorCode } = replyCodes('SMTP', TEXT_CODES, (text) => text.replace(/^\d\.\d{1,3}\.\d{1,3} /, ''));
 
 function smtpPort(t: TestApp): number {
   const address = t.app.get(SmtpListener).address();
@@ -152,10 +135,7 @@ export const smtpDriver: ChannelDriver = {
     rateLimited: { status: 451, code: 'rate_limited', retryAfter: true },
   },
 
-  errorCode: (answer) => {
-    const last = answer.body.split('\r\n').find((line) => line.startsWith(`${answer.status} `));
-    return last === undefined ? undefined : codeOf(last.slice(4));
-  },
+  errorCode,
 
   malformed: [
     {

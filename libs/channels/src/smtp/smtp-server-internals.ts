@@ -69,9 +69,8 @@ export function indexConnections(server: SMTPServer): void {
 
 export function connectionOf(server: SMTPServer, session: SMTPServerSession): StockConnection | null {
   const connections = connectionsSet(server);
-  if (connections instanceof IndexedConnections) return connections.byId.get(session.id) ?? null;
-  for (const connection of connections) if (connection.id === session.id) return connection;
-  return null;
+  if (!(connections instanceof IndexedConnections)) throw new Error('connectionOf: call indexConnections first');
+  return connections.byId.get(session.id) ?? null;
 }
 
 /** Every open connection of a server (at shutdown). */

@@ -151,11 +151,6 @@ export class SmtpListener implements Listener {
     return notes.join(', ');
   }
 
-  /** Connections open now (tests, metrics). */
-  connectionCount(): number {
-    return this.states.size;
-  }
-
   /**
    * Stops accepting; idle connections are told 421 at once, a message being received gets up to
    * `graceMs` to be stored and answered (then 421), and whatever is left is cut.

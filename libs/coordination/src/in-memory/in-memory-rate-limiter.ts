@@ -7,6 +7,7 @@ interface Windows {
   previous: number;
   /** The limit the counts were kept for: a changed limit starts afresh. */
   limitKey: string;
+  windowMs: number;
 }
 
 /** Rate limits of one process: per credential, two windows' counts. Bounded by the credentials in use. */
@@ -24,7 +25,7 @@ export class InMemoryRateLimiter implements RateLimiter {
     const limitKey = `${limit.requests}/${limit.perSeconds}`;
     let w = this.windows.get(credentialId);
     if (!w || w.limitKey !== limitKey || start - w.start >= 2 * windowMs) {
-      w = { start, current: 0, previous: 0, limitKey };
+      w = { start, current: 0, previous: 0, limitKey, windowMs };
       this.windows.set(credentialId, w);
     } else if (start !== w.start) {
       w.previous = w.current;
@@ -41,8 +42,7 @@ export class InMemoryRateLimiter implements RateLimiter {
     if (now - this.lastSweep < 60_000) return;
     this.lastSweep = now;
     for (const [id, w] of this.windows) {
-      const windowMs = Number(w.limitKey.split('/')[1]) * 1000;
-      if (now - w.start >= 2 * windowMs) this.windows.delete(id);
+      if (now - w.start >= 2 * w.windowMs) this.windows.delete(id);
     }
   }
 }

@@ -106,7 +106,9 @@ export class ChannelGate {
       return { ok: false, refusal: { reason: result.reason, retryAfterSeconds: result.retryAfterSeconds } };
     }
     const request = new ChannelRequest(this.requestLog, result.credential, login.operation, login.peer);
-    const limited = login.countsAgainstRate === false ? null : await this.overRate(result.credential);
+    // Only a key with a limit pays the await (REST reads are the hot path).
+    const limited =
+      result.credential.rateLimit && login.countsAgainstRate !== false ? await this.overRate(result.credential) : null;
     this.metrics?.login(login.channel, limited ? 'rate_limited' : 'ok');
     if (limited) {
       request.finish(login.refusalStatus('rate_limited'), 'rate_limited');
