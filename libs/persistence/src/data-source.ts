@@ -4,7 +4,31 @@ import { DatabaseConfig, ensurePrivateFile, tightenIfPresent } from '@gatehouse/
 import { ENTITIES } from './entities';
 import { MIGRATIONS } from './migrations';
 
-export function dataSourceOptions(db: DatabaseConfig, flavour: 'mysql' | 'mariadb' = 'mysql'): DataSourceOptions {
+export interface OpenDatabaseOptions {
+  /**
+   * How long SQLite waits for a lock another process holds (default 5000 ms, which lets a restart
+   * overlap the old process's exit). A tool that must fail fast next to a running server, such as
+   * `gatehouse migrate`, sets it short.
+   */
+  sqliteBusyTimeoutMs?: number;
+}
+
+/** The SQLite file is locked by another process (a running server holds it exclusively). */
+export class SqliteBusyError extends Error {
+  constructor(readonly path: string) {
+    super(
+      `${path} is held by another process: an SQLite database serves one Gatehouse process ` +
+        '(stop the other one, or use DATABASE_URL=mysql://… for several nodes)',
+    );
+    this.name = 'SqliteBusyError';
+  }
+}
+
+export function dataSourceOptions(
+  db: DatabaseConfig,
+  flavour: 'mysql' | 'mariadb' = 'mysql',
+  options: OpenDatabaseOptions = {},
+): DataSourceOptions {
   const common = {
     entities: ENTITIES,
     migrations: MIGRATIONS,
@@ -15,6 +39,7 @@ export function dataSourceOptions(db: DatabaseConfig, flavour: 'mysql' | 'mariad
   if (db.type === 'sqlite') {
     // Born 0600 in a 0700 dir: SQLite gives its -wal and -shm files the database file's mode.
     if (db.path !== ':memory:') ensurePrivateFile(db.path);
+    const busyTimeoutMs = Math.trunc(options.sqliteBusyTimeoutMs ?? 5000);
     return {
       ...common,
       type: 'better-sqlite3',
@@ -23,7 +48,7 @@ export function dataSourceOptions(db: DatabaseConfig, flavour: 'mysql' | 'mariad
         // One process owns the file (several nodes need MySQL). Exclusive locking keeps the WAL
         // index in process memory and takes the file locks once, instead of two fcntl calls
         // around every statement: a primary-key read drops from about 8 µs to 3 µs.
-        conn.pragma('busy_timeout = 5000'); // first: a restart may overlap the old process's exit
+        conn.pragma(`busy_timeout = ${busyTimeoutMs}`); // first: a restart may overlap the old process's exit
         conn.pragma('locking_mode = EXCLUSIVE');
         conn.pragma('journal_mode = WAL');
         conn.pragma('synchronous = NORMAL');
@@ -62,21 +87,16 @@ async function serverFlavour(url: string): Promise<'mysql' | 'mariadb'> {
 }
 
 /** Opens the database and brings its schema up to date. */
-export async function openDatabase(db: DatabaseConfig): Promise<DataSource> {
+export async function openDatabase(db: DatabaseConfig, options: OpenDatabaseOptions = {}): Promise<DataSource> {
   const flavour = db.type === 'mysql' ? await serverFlavour(db.url) : 'mysql';
-  const dataSource = new DataSource(dataSourceOptions(db, flavour));
+  const dataSource = new DataSource(dataSourceOptions(db, flavour, options));
   try {
     await dataSource.initialize();
     await dataSource.runMigrations({ transaction: 'each' });
     if (db.type === 'sqlite' && db.path !== ':memory:') tightenIfPresent([`${db.path}-wal`, `${db.path}-shm`]);
   } catch (err) {
     if (dataSource.isInitialized) await dataSource.destroy();
-    if (db.type === 'sqlite' && (err as { code?: string }).code === 'SQLITE_BUSY') {
-      throw new Error(
-        `${db.path} is held by another process: an SQLite database serves one Gatehouse process ` +
-          '(stop the other one, or use DATABASE_URL=mysql://… for several nodes)',
-      );
-    }
+    if (db.type === 'sqlite' && (err as { code?: string }).code === 'SQLITE_BUSY') throw new SqliteBusyError(db.path);
     throw err;
   }
   return dataSource;

@@ -19,5 +19,7 @@ export interface SettingsRepository {
   get(key: string): Promise<string | null>;
   /** Inserts unless the key exists; returns whether this call inserted it. */
   insertIfAbsent(key: string, value: string): Promise<boolean>;
+  /** Inserts or replaces. */
+  set(key: string, value: string): Promise<void>;
 }
 export const SETTINGS_REPOSITORY = Symbol('SettingsRepository');

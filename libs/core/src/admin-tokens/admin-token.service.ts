@@ -26,9 +26,36 @@ const ROOT_TOKEN_PREFIX = 'gkroot_';
 const ROOT_HASH_KEY = 'root_token_hash';
 const TOKEN_SHAPE = /^gka_[0-9A-Za-z]{60}$/;
 
+/**
+ * How long a root token digest read from the database is trusted: another node (or
+ * `gatehouse root-token rotate` next to running MySQL nodes) may replace it, and every node
+ * follows within this long, at the cost of one settings read per interval, not one per request.
+ */
+export const ROOT_DIGEST_REFRESH_MS = 5_000;
+
+/** A new root token (`gkroot_` + 60 base62 characters) and the digest stored for it. */
+export function newRootToken(hasher: SecretHasher): { token: string; digest: string } {
+  const token = ROOT_TOKEN_PREFIX + randomBase62(60);
+  return { token, digest: hasher.lookupKey(token) };
+}
+
+/**
+ * Replaces the stored root token with a new one and returns its text (to show once). Used by
+ * `gatehouse root-token rotate`; running nodes pick it up within ROOT_DIGEST_REFRESH_MS. The
+ * caller makes sure the token does not come from GATEHOUSE_ROOT_TOKEN, which wins over the database.
+ */
+export async function rotateStoredRootToken(settings: SettingsRepository, hasher: SecretHasher): Promise<string> {
+  const { token, digest } = newRootToken(hasher);
+  await settings.set(ROOT_HASH_KEY, digest);
+  return token;
+}
+
 @Injectable()
 export class AdminTokenService {
   private rootDigest: Buffer | null = null;
+  /** When the digest was last read from the settings row; 0 while it is not from the database. */
+  private rootDigestReadAt = 0;
+  private rootDigestReading: Promise<void> | null = null;
 
   constructor(
     @Inject(ADMIN_TOKEN_REPOSITORY) private readonly tokens: AdminTokenRepository,
@@ -50,12 +77,12 @@ export class AdminTokenService {
       return { generated: null };
     }
     const stored = await this.settings.get(ROOT_HASH_KEY);
+    this.rootDigestReadAt = Date.now();
     if (stored) {
       this.rootDigest = Buffer.from(stored, 'hex');
       return { generated: null };
     }
-    const token = ROOT_TOKEN_PREFIX + randomBase62(60);
-    const digest = this.hasher.lookupKey(token);
+    const { token, digest } = newRootToken(this.hasher);
     // Another node may have won the race at first start; then its token is the one.
     const inserted = await this.settings.insertIfAbsent(ROOT_HASH_KEY, digest);
     this.rootDigest = Buffer.from(inserted ? digest : ((await this.settings.get(ROOT_HASH_KEY)) ?? digest), 'hex');
@@ -65,6 +92,9 @@ export class AdminTokenService {
   /** Bearer token → who is calling, or null (401). Suspended accounts' tokens do not work. */
   async authenticate(bearer: string): Promise<Actor | null> {
     const digest = Buffer.from(this.hasher.lookupKey(bearer), 'hex');
+    if (!this.config.rootToken && Date.now() - this.rootDigestReadAt >= ROOT_DIGEST_REFRESH_MS) {
+      await this.refreshRootDigest();
+    }
     if (this.rootDigest && timingSafeEqual(digest, this.rootDigest)) return { type: 'root' };
     if (!TOKEN_SHAPE.test(bearer)) return null;
     const found = await this.tokens.findByLookupKey(digest.toString('hex'));
@@ -83,6 +113,26 @@ export class AdminTokenService {
       accountKind: account.kind,
       tenantId: account.tenantId,
     };
+  }
+
+  /**
+   * Re-reads the stored root digest (a rotation elsewhere); concurrent callers share one read. A
+   * failed read keeps the digest there was and is tried again after the same interval.
+   */
+  private refreshRootDigest(): Promise<void> {
+    this.rootDigestReading ??= this.readStoredRootDigest().finally(() => (this.rootDigestReading = null));
+    return this.rootDigestReading;
+  }
+
+  private async readStoredRootDigest(): Promise<void> {
+    try {
+      const stored = await this.settings.get(ROOT_HASH_KEY);
+      if (stored) this.rootDigest = Buffer.from(stored, 'hex');
+    } catch {
+      // The database is unreachable: keep the digest; the admin-token lookup that follows reports it.
+    } finally {
+      this.rootDigestReadAt = Date.now();
+    }
   }
 
   async create(

@@ -32,6 +32,11 @@ export class PepperAgreement {
     @Inject(SECRET_HASHER) private readonly hasher: SecretHasher,
   ) {}
 
+  /** Whether a node has started on this database (and so recorded its pepper's marker). */
+  async recorded(): Promise<boolean> {
+    return (await this.settings.get(MARKER_KEY)) !== null;
+  }
+
   async check(): Promise<void> {
     const mine = this.hasher.lookupKey(MARKER_INPUT);
     // Another node may store its marker first: the one stored is the one compared.

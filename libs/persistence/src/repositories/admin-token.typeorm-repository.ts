@@ -89,4 +89,8 @@ export class TypeOrmSettingsRepository implements SettingsRepository {
       throw err;
     }
   }
+
+  async set(key: string, value: string): Promise<void> {
+    await this.uow.manager().getRepository(SettingEntity).upsert({ key, value }, ['key']);
+  }
 }
