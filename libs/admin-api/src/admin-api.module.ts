@@ -5,6 +5,7 @@ import { AccountsController } from './controllers/accounts.controller';
 import { AdminTokensController } from './controllers/admin-tokens.controller';
 import { CredentialsController } from './controllers/credentials.controller';
 import { GroupsController } from './controllers/groups.controller';
+import { ImportController } from './controllers/import.controller';
 import { LogsController } from './controllers/logs.controller';
 import { SubmissionsController } from './controllers/submissions.controller';
 import { VerifyController } from './controllers/verify.controller';
@@ -16,6 +17,7 @@ import { VerifyController } from './controllers/verify.controller';
     AccountsController,
     CredentialsController,
     GroupsController,
+    ImportController,
     AdminTokensController,
     LogsController,
     SubmissionsController,

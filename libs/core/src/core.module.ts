@@ -9,6 +9,7 @@ import { SecretUpgrader } from './auth/secret-upgrader';
 import { CredentialUsageRecorder } from './credentials/credential-usage.recorder';
 import { CredentialService } from './credentials/credential.service';
 import { GroupService } from './groups/group.service';
+import { ImportService } from './imports/import.service';
 import { AuditLogService } from './logs/audit-log.service';
 import { RequestLogRetention } from './logs/request-log-retention';
 import { RequestLogService } from './logs/request-log.service';
@@ -24,6 +25,7 @@ const services = [
   AccountService,
   CredentialService,
   GroupService,
+  ImportService,
   AdminTokenService,
   PepperAgreement,
   AuditLogService,

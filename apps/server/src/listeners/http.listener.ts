@@ -25,6 +25,7 @@ const escapeRegExp = (text: string): string => text.replace(/[.*+?^${}()|[\]\\]/
 /** What each API takes as a body, by route pattern (lower-cased: the router matches case-insensitively). */
 const BODY_ROUTES: BodyRoute[] = [
   { path: /^\/admin\/v1\/credentials\/[^/]+\/avatar\/?$/, accepts: ['raw'] },
+  { path: /^\/admin\/v1\/import\/?$/, accepts: ['ndjson'] },
   { path: /^\/admin\//, accepts: ['json'] },
   { path: /^\/rest\//, accepts: ['json'] },
   { path: /^\/http\//, accepts: ['form'] },

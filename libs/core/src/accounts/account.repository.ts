@@ -18,6 +18,9 @@ export interface AccountRepository {
    * take an id that root's provisioning will use for a master.
    */
   findByExternalId(parentId: string | null, externalId: string): Promise<Account | null>;
+  /** `findByExternalId` for many ids of one namespace at once (imports); any number of ids. */
+  findByExternalIds(parentId: string | null, externalIds: string[]): Promise<Account[]>;
+  insertMany(accounts: Account[]): Promise<void>;
   list(scope: AccessScope, filter: AccountListFilter, page: PageRequest): Promise<Page<Account>>;
   countSubAccounts(masterId: string): Promise<number>;
   /** Deletes the account with its credentials, groups, avatars and admin tokens. Logs stay. */

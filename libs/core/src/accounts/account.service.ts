@@ -67,19 +67,12 @@ export class AccountService {
       });
     }
     const now = new Date();
-    const id = newId();
-    const account: Account = {
-      id,
-      kind,
-      parentId: parent?.id ?? null,
-      tenantId: parent?.id ?? id,
-      name,
-      externalId,
-      status: input.status ?? 'active',
-      createdAt: input.createdAt ?? now,
-      updatedAt: now,
-    };
-    const legacy = kind === 'master' && account.createdAt.getTime() < this.config.legacyCutoff.getTime();
+    const account = newAccount(
+      { name, kind, parent, externalId, status: input.status, createdAt: input.createdAt },
+      now,
+    );
+    const id = account.id;
+    const legacy = this.isLegacy(account);
 
     // Hash outside the transaction (no slow work while holding it); write everything at once.
     const prepared = legacy
@@ -141,6 +134,11 @@ export class AccountService {
     }
     const account = await this.update(ctx, existing.id, { name: input.name, status: input.status });
     return { created: false, result: { account, credentials: [] } };
+  }
+
+  /** A master created before the legacy cutoff starts with the four legacy channels. */
+  isLegacy(account: Account): boolean {
+    return account.kind === 'master' && account.createdAt.getTime() < this.config.legacyCutoff.getTime();
   }
 
   async get(actor: Actor, id: string): Promise<Account> {
@@ -279,7 +277,33 @@ export class AccountService {
   }
 }
 
-function checkExternalId(value: string | null | undefined): string | null {
+/** A new account from checked fields; nothing is written. */
+export function newAccount(
+  fields: {
+    name: string;
+    kind: AccountKind;
+    parent: Account | null;
+    externalId: string | null;
+    status?: AccountStatus;
+    createdAt?: Date;
+  },
+  now: Date,
+): Account {
+  const id = newId();
+  return {
+    id,
+    kind: fields.kind,
+    parentId: fields.parent?.id ?? null,
+    tenantId: fields.parent?.id ?? id,
+    name: fields.name,
+    externalId: fields.externalId,
+    status: fields.status ?? 'active',
+    createdAt: fields.createdAt ?? now,
+    updatedAt: now,
+  };
+}
+
+export function checkExternalId(value: string | null | undefined): string | null {
   if (value === undefined || value === null) return null;
   if (!EXTERNAL_ID_PATTERN.test(value)) {
     throw DomainError.validation('externalId', 'must be 1-128 characters of A-Z a-z 0-9 . _ : @ -');

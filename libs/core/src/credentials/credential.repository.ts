@@ -28,6 +28,12 @@ export interface CredentialRepository {
     page: PageRequest,
   ): Promise<Page<Credential>>;
   isUsernameTaken(channel: Channel, username: string, exceptCredentialId?: string): Promise<boolean>;
+  /** Imports: many credentials with their secrets, in as few statements as the database allows. */
+  insertMany(items: { credential: Credential; secrets: CredentialSecret[] }[]): Promise<void>;
+  /** Every credential of these accounts (imports compare them with the file); any number of ids. */
+  listByAccounts(accountIds: string[]): Promise<Credential[]>;
+  /** Which of these usernames of `channel` are taken, and by which account. */
+  findUsernameOwners(channel: Channel, usernames: string[]): Promise<{ username: string; accountId: string }[]>;
   delete(id: string): Promise<void>;
   countByChannel(accountId: string): Promise<ChannelCount[]>;
   countUsingGroup(groupId: string): Promise<number>;

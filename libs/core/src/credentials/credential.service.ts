@@ -13,7 +13,7 @@ import { UNIT_OF_WORK, UnitOfWork } from '../common/unit-of-work';
 import { CHANGE_NOTIFIER, ChangeNotifier } from '../events/change-notifier';
 import { GroupService } from '../groups/group.service';
 import { AdminContext } from '../logs/audit-log';
-import { AuditLogService } from '../logs/audit-log.service';
+import { AuditLogService, AuditRecord } from '../logs/audit-log.service';
 import { canonicalCidrList } from '../network/cidr-allowlist';
 import { randomBase62 } from '../secrets/random-string';
 import {
@@ -82,7 +82,17 @@ export interface IssuedCredential {
   postbackSigningSecret?: string;
 }
 
+/** A validated new credential with its secret rows, not yet written. */
+export interface PreparedCredential {
+  credential: Credential;
+  secrets: CredentialSecret[];
+  issued: IssuedCredential;
+}
+
 export const MAX_GRACE_SECONDS = 604_800;
+
+/** Stands in for a custom secret's hash in a dry run, which writes nothing. */
+const UNHASHED = 'unhashed:dry-run';
 
 @Injectable()
 export class CredentialService {
@@ -99,13 +109,37 @@ export class CredentialService {
 
   async create(ctx: AdminContext, accountId: string, input: CreateCredentialInput): Promise<IssuedCredential> {
     const account = await this.loadAccount(ctx.actor, accountId);
+    const { credential, secrets, issued } = await this.prepareNew(account, input, new Date());
+    await this.uow.transaction(async () => {
+      if (await this.repo.isUsernameTaken(credential.channel, credential.username)) {
+        throw usernameTaken(credential.username);
+      }
+      await this.repo.insert(credential, secrets);
+      await this.audit.record(ctx, this.creationAudit(credential, !!input.secretHash));
+    });
+    return issued;
+  }
+
+  /**
+   * A new credential of `account`, validated, its secret hashed: nothing is written, and the
+   * username is not checked for uniqueness (the caller does, with the insert). `hash: false`
+   * (dry runs) checks a custom secret's rules without paying for bcrypt; such a result must
+   * never be written.
+   */
+  async prepareNew(
+    account: Account,
+    input: CreateCredentialInput,
+    now: Date,
+    options: { hash: boolean } = { hash: true },
+  ): Promise<PreparedCredential> {
     const channel = input.channel;
     const name = checkName(input.name);
     const username = input.username !== undefined ? this.checkCustomUsername(channel, input.username) : null;
     const scope = input.scope ?? 'all';
     const groupRefs = await this.resolveScope(account.id, scope, input.groups);
-    const now = new Date();
-    const { secret, secretRow, hint } = await this.newSecret(channel, input.secret, input.secretHash, now);
+    const { secret, secretRow, hint } = await this.newSecret(channel, input.secret, input.secretHash, now, {
+      hash: options.hash,
+    });
     const credential: Credential = {
       id: secretRow.credentialId,
       accountId: account.id,
@@ -129,27 +163,20 @@ export class CredentialService {
       rotatedAt: null,
       lastUsedAt: null,
     };
-    await this.uow.transaction(async () => {
-      if (await this.repo.isUsernameTaken(channel, credential.username)) throw usernameTaken(credential.username);
-      await this.repo.insert(credential, [secretRow]);
-      await this.audit.record(
-        ctx,
-        this.auditOf(credential, 'credential.create', { channel, imported: !!input.secretHash }),
-      );
-    });
     return {
       credential,
-      secret,
-      postbackSigningSecret: this.postbackSigningSecret(credential),
+      secrets: [secretRow],
+      issued: { credential, secret, postbackSigningSecret: this.postbackSigningSecret(credential) },
     };
   }
 
+  /** The audit entry of a created credential (imports write many at once). */
+  creationAudit(credential: Credential, imported: boolean): AuditRecord {
+    return this.auditOf(credential, 'credential.create', { channel: credential.channel, imported });
+  }
+
   /** One of the four generated credentials a legacy master starts with; written by AccountService. */
-  prepareLegacy(
-    account: Account,
-    channel: Channel,
-    now: Date,
-  ): { credential: Credential; secrets: CredentialSecret[]; issued: IssuedCredential } {
+  prepareLegacy(account: Account, channel: Channel, now: Date): PreparedCredential {
     const id = newId();
     const secret = generateSecret(channel);
     const { hash, lookupKey } = this.hasher.hashGenerated(secret);
@@ -254,7 +281,9 @@ export class CredentialService {
     const username =
       input.username !== undefined ? this.checkCustomUsername(current.channel, input.username) : current.username;
     const now = new Date();
-    const { secret, secretRow, hint } = await this.newSecret(current.channel, input.secret, undefined, now, id);
+    const { secret, secretRow, hint } = await this.newSecret(current.channel, input.secret, undefined, now, {
+      credentialId: id,
+    });
     const next: Credential = { ...current, username, secretHint: hint, rotatedAt: now, updatedAt: now };
     await this.uow.transaction(async () => {
       if (username !== current.username && (await this.repo.isUsernameTaken(current.channel, username, id))) {
@@ -337,7 +366,7 @@ export class CredentialService {
     custom: string | undefined,
     importedHash: string | undefined,
     now: Date,
-    credentialId: string = newId(),
+    { hash: hashIt = true, credentialId = newId() }: { hash?: boolean; credentialId?: string } = {},
   ): Promise<{ secret: string | null; secretRow: CredentialSecret; hint: string | null }> {
     if (custom !== undefined && importedHash !== undefined) {
       throw DomainError.validation('secret', 'give either secret or secretHash, not both');
@@ -379,7 +408,8 @@ export class CredentialService {
         throw DomainError.validation('secret', 'must not be blank or one character repeated');
       }
       // No hint: a custom secret is somebody's password, and its last characters are part of it.
-      return { secret: custom, secretRow: row(await this.hasher.hashCustom(custom), null), hint: null };
+      const hashed = hashIt ? await this.hasher.hashCustom(custom) : UNHASHED;
+      return { secret: custom, secretRow: row(hashed, null), hint: null };
     }
     const secret = generateSecret(channel);
     const { hash, lookupKey } = this.hasher.hashGenerated(secret);
@@ -422,7 +452,7 @@ export class CredentialService {
     return account;
   }
 
-  private auditOf(c: Credential, action: string, details: Record<string, unknown>) {
+  private auditOf(c: Credential, action: string, details: Record<string, unknown>): AuditRecord {
     return {
       action,
       targetType: 'credential' as const,

@@ -27,6 +27,7 @@ export interface AuditLogFilter {
 
 export interface AuditLogRepository {
   insert(entry: AuditEntry): Promise<void>;
+  insertMany(entries: AuditEntry[]): Promise<void>;
   list(scope: AccessScope, filter: AuditLogFilter, page: PageRequest): Promise<Page<AuditEntry>>;
 }
 export const AUDIT_LOG_REPOSITORY = Symbol('AuditLogRepository');

@@ -36,6 +36,9 @@ export function credentialRepositoryMock(): MockOf<CredentialRepository> {
     findById: null,
     list: emptyPage(),
     isUsernameTaken: false,
+    insertMany: undefined,
+    listByAccounts: [],
+    findUsernameOwners: [],
     delete: undefined,
     countByChannel: [],
     countUsingGroup: 0,
@@ -63,6 +66,8 @@ export function accountRepositoryMock(): MockOf<AccountRepository> {
     update: undefined,
     findById: null,
     findByExternalId: null,
+    findByExternalIds: [],
+    insertMany: undefined,
     list: emptyPage(),
     countSubAccounts: 0,
     deleteCascade: undefined,
@@ -81,5 +86,5 @@ export function groupRepositoryMock(): MockOf<GroupRepository> {
 }
 
 export function auditLogRepositoryMock(): MockOf<AuditLogRepository> {
-  return resolvingMock<AuditLogRepository>({ insert: undefined, list: emptyPage() });
+  return resolvingMock<AuditLogRepository>({ insert: undefined, insertMany: undefined, list: emptyPage() });
 }

@@ -1,3 +1,4 @@
+import { In } from 'typeorm';
 import {
   Account,
   AccessScope,
@@ -20,6 +21,9 @@ import { RecipientGroupEntity } from '../entities/group.entity';
 import { chunked } from '../sql-limits';
 import { TypeOrmUnitOfWork } from '../unit-of-work.typeorm';
 import { applyPage, applyScope } from './query-helpers';
+
+/** Rows per multi-row INSERT: well inside SQLite's and MySQL's limits on bound parameters. */
+const INSERT_CHUNK = 200;
 
 export class TypeOrmAccountRepository implements AccountRepository {
   constructor(private readonly uow: TypeOrmUnitOfWork) {}
@@ -46,6 +50,19 @@ export class TypeOrmAccountRepository implements AccountRepository {
   async findByExternalId(parentId: string | null, externalId: string): Promise<Account | null> {
     const row = await this.repo.findOne({ where: { externalNs: parentId ?? '', externalKey: asciiLower(externalId) } });
     return row ? toModel(row) : null;
+  }
+
+  async findByExternalIds(parentId: string | null, externalIds: string[]): Promise<Account[]> {
+    const found: Account[] = [];
+    for (const chunk of chunked([...new Set(externalIds.map(asciiLower))])) {
+      const rows = await this.repo.find({ where: { externalNs: parentId ?? '', externalKey: In(chunk) } });
+      found.push(...rows.map(toModel));
+    }
+    return found;
+  }
+
+  async insertMany(accounts: Account[]): Promise<void> {
+    for (const chunk of chunked(accounts, INSERT_CHUNK)) await this.repo.insert(chunk.map(toEntity));
   }
 
   async list(scope: AccessScope, filter: AccountListFilter, page: PageRequest): Promise<Page<Account>> {

@@ -27,6 +27,8 @@ import { TypeOrmUnitOfWork } from '../unit-of-work.typeorm';
 import { applyPage, applyScope, containsPattern } from './query-helpers';
 
 const AVATAR_CHUNK_BYTES = 48 * 1024;
+/** Rows per multi-row INSERT: well inside SQLite's and MySQL's limits on bound parameters. */
+const INSERT_CHUNK = 200;
 
 export class TypeOrmCredentialRepository implements CredentialRepository {
   constructor(private readonly uow: TypeOrmUnitOfWork) {}
@@ -45,6 +47,37 @@ export class TypeOrmCredentialRepository implements CredentialRepository {
     await this.credentials.insert(toEntity(credential));
     if (secrets.length > 0) await this.secrets.insert(secrets.map(secretToEntity));
     await this.writeGroups(credential.id, credential.groups);
+  }
+
+  async insertMany(items: { credential: Credential; secrets: CredentialSecret[] }[]): Promise<void> {
+    for (const chunk of chunked(items, INSERT_CHUNK)) {
+      await this.credentials.insert(chunk.map((i) => toEntity(i.credential)));
+      await this.secrets.insert(chunk.flatMap((i) => i.secrets.map(secretToEntity)));
+      const links = chunk.flatMap((i) =>
+        i.credential.groups.map((g) => ({ credentialId: i.credential.id, groupId: g.id })),
+      );
+      if (links.length > 0) await this.em.getRepository(CredentialGroupEntity).insert(links);
+    }
+  }
+
+  async listByAccounts(accountIds: string[]): Promise<Credential[]> {
+    const found: Credential[] = [];
+    for (const chunk of chunked(accountIds)) {
+      found.push(...(await this.hydrate(await this.credentials.find({ where: { accountId: In(chunk) } }))));
+    }
+    return found;
+  }
+
+  async findUsernameOwners(channel: Channel, usernames: string[]): Promise<{ username: string; accountId: string }[]> {
+    const found: { username: string; accountId: string }[] = [];
+    for (const chunk of chunked(usernames)) {
+      const rows = await this.credentials.find({
+        select: { username: true, accountId: true },
+        where: { channel, username: In(chunk) },
+      });
+      found.push(...rows.map((r) => ({ username: r.username, accountId: r.accountId })));
+    }
+    return found;
   }
 
   async update(credential: Credential): Promise<void> {

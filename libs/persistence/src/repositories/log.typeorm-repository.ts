@@ -107,6 +107,13 @@ export class TypeOrmAuditLogRepository implements AuditLogRepository {
       .insert({ ...entry });
   }
 
+  async insertMany(entries: AuditEntry[]): Promise<void> {
+    const repo = this.uow.manager().getRepository(AuditLogEntity);
+    for (let i = 0; i < entries.length; i += INSERT_CHUNK) {
+      await repo.insert(entries.slice(i, i + INSERT_CHUNK).map((e) => ({ ...e })));
+    }
+  }
+
   async list(scope: AccessScope, filter: AuditLogFilter, page: PageRequest): Promise<Page<AuditEntry>> {
     const qb = applyScope(this.uow.manager().getRepository(AuditLogEntity).createQueryBuilder('l'), 'l', scope);
     if (filter.accountId) qb.andWhere('l.account_id = :accountId', { accountId: filter.accountId });

@@ -6,8 +6,14 @@ import type { FastifyInstance, FastifyRequest, RouteOptions, preParsingHookHandl
 import { parse as parseQueryString } from 'fast-querystring';
 import { ApiError } from '../errors/api-error';
 
-/** What a body may be on a route: JSON, a form, XML, or raw bytes (any media type). */
-export type BodyKind = 'json' | 'form' | 'xml' | 'raw';
+/**
+ * What a body may be on a route: JSON, a form, XML, raw bytes (any media type), or NDJSON,
+ * which is not read here at all: the handler gets the stream, so an import of any size is
+ * read a line at a time.
+ */
+export type BodyKind = 'json' | 'form' | 'xml' | 'raw' | 'ndjson';
+
+const NDJSON_TYPES = ['application/x-ndjson', 'application/jsonl'];
 
 export interface BodyRoute {
   /** Matched against the route's path pattern, lower-cased (`/admin/v1/credentials/:id/avatar`). */
@@ -32,6 +38,7 @@ const INFLATERS = { gzip: createGunzip, 'x-gzip': createGunzip, deflate: createI
  * - JSON: `JSON.parse`, then nesting and keys are checked before anything else walks it.
  * - forms: `@fastify/formbody`, flat fields, at most MAX_FORM_FIELDS.
  * - XML: text in the declared charset (the SOAP guard checks exactly what `soap` will parse).
+ * - NDJSON: the stream itself (imports).
  * - anything else: the raw bytes (avatars).
  *
  * Routes that take a body get one `preParsing` hook of their own: it refuses a media type the
@@ -59,6 +66,7 @@ export async function installBodyParsing(fastify: FastifyInstance, routes: BodyR
       done(err as Error);
     }
   });
+  fastify.addContentTypeParser(NDJSON_TYPES, (_req, payload, done) => done(null, payload));
   fastify.addContentTypeParser('*', { parseAs: 'buffer' }, (_req, body: Buffer, done) => done(null, body));
 
   fastify.addHook('onRoute', (route: RouteOptions) => {
@@ -123,6 +131,7 @@ function kindOf(contentType: string): BodyKind | null {
   if (type === 'application/json' || /^application\/[\w.+-]+\+json$/.test(type)) return 'json';
   if (type === 'application/x-www-form-urlencoded') return 'form';
   if (XML_TYPES.includes(type)) return 'xml';
+  if (NDJSON_TYPES.includes(type)) return 'ndjson';
   return null;
 }
 
@@ -136,6 +145,8 @@ function describe(kind: BodyKind): string {
       return 'text/xml';
     case 'raw':
       return 'bytes';
+    case 'ndjson':
+      return 'application/x-ndjson';
   }
 }
 
