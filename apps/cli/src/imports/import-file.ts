@@ -1,5 +1,6 @@
 import * as fs from 'node:fs';
 import * as path from 'node:path';
+import { Readable } from 'node:stream';
 import { ParseError, printParseErrorCode, parseTree } from 'jsonc-parser';
 import { UsageError } from '../exit-codes';
 
@@ -99,9 +100,7 @@ function fromJsonDocument(file: string, text: string): ImportFile {
   return {
     format: 'json',
     lines: lines.length,
-    body: async function* () {
-      if (lines.length > 0) yield lines.join('\n') + '\n';
-    },
+    body: () => Readable.from(lines.length > 0 ? [lines.join('\n') + '\n'] : []),
     fileLine: (n) => startLines[n - 1] ?? n,
   };
 }
