@@ -305,7 +305,8 @@ describe('the container image (docker/Dockerfile) outside a container', () => {
         }
       }
     };
-    visit(path.join(appDir, 'dist'));
+    // What `npm run build` makes (dist/apps); a local `npm run bench` also leaves dist/bench, which the image never builds.
+    visit(path.join(appDir, 'dist', 'apps'));
     const builtins = new Set(builtinModules);
     const missing = [...imported].filter(
       (name) => !name.startsWith('node:') && !builtins.has(name) && !(name in packageJson.dependencies),
@@ -414,7 +415,8 @@ describe('docker/compose.yaml', () => {
     expect(Object.keys(compose.volumes)).toContain(dataVolumes[0]!.split(':')[0]);
   });
 
-  it('starts the nodes after a healthy MySQL 8 and Redis, node 2 after node 1 (no two migrations at once)', () => {
+  // Nodes may start together: the first to take MySQL's named lock migrates, the others wait.
+  it('starts the nodes after a healthy MySQL 8 and Redis', () => {
     expect(services.mysql?.image).toMatch(/^mysql:8(\.\d+)?$/);
     expect(services.redis?.image).toMatch(/^redis:7\b/);
     for (const dependency of ['mysql', 'redis']) expect(services[dependency]?.healthcheck?.test).toBeDefined();
@@ -424,7 +426,6 @@ describe('docker/compose.yaml', () => {
         redis: { condition: 'service_healthy' },
       });
     }
-    expect(nodes[1][1].depends_on?.[nodes[0][0]]).toEqual({ condition: 'service_healthy' });
   });
 
   it('publishes distinct host ports, each to a port the image exposes, and a passive range of its own per node', () => {

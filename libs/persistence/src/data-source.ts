@@ -92,7 +92,7 @@ export async function openDatabase(db: DatabaseConfig, options: OpenDatabaseOpti
   const dataSource = new DataSource(dataSourceOptions(db, flavour, options));
   try {
     await dataSource.initialize();
-    await dataSource.runMigrations({ transaction: 'each' });
+    await withMigrationLock(dataSource, () => dataSource.runMigrations({ transaction: 'each' }));
     if (db.type === 'sqlite' && db.path !== ':memory:') tightenIfPresent([`${db.path}-wal`, `${db.path}-shm`]);
   } catch (err) {
     if (dataSource.isInitialized) await dataSource.destroy();
@@ -100,6 +100,28 @@ export async function openDatabase(db: DatabaseConfig, options: OpenDatabaseOpti
     throw err;
   }
   return dataSource;
+}
+
+/**
+ * Nodes starting together over one empty MySQL database would each run the migrations; a named
+ * lock lets the first one migrate while the others wait, then find nothing left to do. SQLite
+ * serves one process and needs none.
+ */
+async function withMigrationLock<T>(dataSource: DataSource, run: () => Promise<T>): Promise<T> {
+  if (dataSource.options.type === 'better-sqlite3') return run();
+  const runner = dataSource.createQueryRunner();
+  await runner.connect();
+  try {
+    const [row] = (await runner.query("SELECT GET_LOCK('gatehouse_migrations', 120) AS got")) as { got: number }[];
+    if (Number(row?.got) !== 1) throw new Error('another node held the migration lock for 120 s');
+    try {
+      return await run();
+    } finally {
+      await runner.query("SELECT RELEASE_LOCK('gatehouse_migrations')");
+    }
+  } finally {
+    await runner.release();
+  }
 }
 
 /** SQL the ORM would run to make the database match the entities; empty when there is no drift. */
