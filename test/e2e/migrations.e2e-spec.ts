@@ -56,12 +56,15 @@ describe('migrations over existing data', () => {
     return /mariadb/i.test(String((rows as { v: string }[])[0].v));
   }
 
-  (mysqlUrl ? it : it.skip)('nodes starting together over an empty MySQL database migrate it once (a named lock)', async () => {
-    const opened = await Promise.allSettled([1, 2, 3].map(() => openDatabase(db)));
-    const failures = opened.filter((r) => r.status === 'rejected').map((r) => String(r.reason));
-    for (const r of opened) if (r.status === 'fulfilled') await r.value.destroy();
-    expect(failures).toEqual([]);
-  });
+  (mysqlUrl ? it : it.skip)(
+    'nodes starting together over an empty MySQL database migrate it once (a named lock)',
+    async () => {
+      const opened = await Promise.allSettled([1, 2, 3].map(() => openDatabase(db)));
+      const failures = opened.filter((r) => r.status === 'rejected').map((r) => String(r.reason));
+      for (const r of opened) if (r.status === 'fulfilled') await r.value.destroy();
+      expect(failures).toEqual([]);
+    },
+  );
 
   it('security review (3rd migration): hints of custom and imported secrets erased, externalId namespaces, log counts', async () => {
     const old = await atMigration(2);
