@@ -32,9 +32,12 @@ export class PepperAgreement {
     @Inject(SECRET_HASHER) private readonly hasher: SecretHasher,
   ) {}
 
-  /** Whether a node has started on this database (and so recorded its pepper's marker). */
-  async recorded(): Promise<boolean> {
-    return (await this.settings.get(MARKER_KEY)) !== null;
+  /**
+   * Whether a node has started on this database, recording its pepper's marker: then only that
+   * pepper may be used with it (a tool must not make up a new one).
+   */
+  static async recorded(settings: SettingsRepository): Promise<boolean> {
+    return (await settings.get(MARKER_KEY)) !== null;
   }
 
   async check(): Promise<void> {
