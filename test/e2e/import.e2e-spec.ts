@@ -132,15 +132,12 @@ describe('import (POST /admin/v1/import)', () => {
     expect(
       await verify(t, { channel: 'ftp', username: file.ftpUser, secret: 'wrong-password-2019', ip: '203.0.113.7' }),
     ).toMatchObject({ valid: false });
-    const sent = await t.http
-      .post('/http/send')
-      .type('form')
-      .send({
-        username: file.httpUser.toUpperCase(),
-        password: 'http-password-2019',
-        to: '+4915112345678',
-        text: 'hi',
-      });
+    const sent = await t.http.post('/http/send').type('form').send({
+      username: file.httpUser.toUpperCase(),
+      password: 'http-password-2019',
+      to: '+4915112345678',
+      text: 'hi',
+    });
     expect(sent.status).toBe(200);
     expect(sent.text).toMatch(/^OK /);
 
@@ -310,6 +307,20 @@ describe('import (POST /admin/v1/import)', () => {
     expect(issued.credentials!.map((c) => c.credential.channel).sort()).toEqual(['email', 'ftp', 'http', 'webservice']);
     for (const c of issued.credentials!) expect(c.secret).toMatch(/^gk[fhwe]_/);
     expect(run.summary).toMatchObject({ accounts: { created: 1 }, credentials: { created: 4 } });
+  });
+
+  it("a sub whose master's line was refused is told which line", async () => {
+    const master = unique('m');
+    const run = await importLines([
+      { externalId: master, name: 'Master', credentials: [{ channel: 'ftp', name: 'k', allowedCidrs: ['nope'] }] },
+      { externalId: unique('s'), name: 'Sub', parentExternalId: master },
+    ]);
+    const refused = run.events.filter((e) => e.type === 'refused');
+    expect(refused.map((e) => [e.line, e.error!.code])).toEqual([
+      [1, 'validation_failed'],
+      [2, 'unknown_parent'],
+    ]);
+    expect(refused[1].error!.message).toBe(`parentExternalId: its master "${master}" (line 1) was refused`);
   });
 
   it('subs find their master earlier in the file or in the database; gzip bodies are read', async () => {

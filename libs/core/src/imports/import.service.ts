@@ -173,6 +173,8 @@ class ImportRun {
   /** Lines that named each account and each channel + username: duplicates in the file. */
   private readonly accountLines = new Map<string, number>();
   private readonly usernameLines = new Map<string, number>();
+  /** Masters the file named on a line that was refused: their subs are told so. */
+  private readonly refusedMasters = new Map<string, number>();
 
   constructor(
     private readonly deps: ImportDeps,
@@ -184,7 +186,8 @@ class ImportRun {
   /** Refused lines are reported with their batch, in line order. */
   private refusals: Extract<ImportEvent, { type: 'refused' }>[] = [];
 
-  refuse(line: number, externalId: string | undefined, credentials: number, error: ImportError): void {
+  refuse(line: number, externalId: string | undefined, credentials: number, error: ImportError, master = false): void {
+    if (master && externalId !== undefined) this.refusedMasters.set(asciiLower(externalId), line);
     this.counts.accounts.refused++;
     this.counts.credentials.refused += credentials;
     this.processed++;
@@ -234,18 +237,22 @@ class ImportRun {
       try {
         plans.push(this.plan(p, existing, existingCredentials, owners));
       } catch (err) {
-        this.refuse(p.line, p.record.externalId, p.record.credentials.length, asImportError(err));
+        const error = asImportError(err);
+        this.refuse(p.line, p.record.externalId, p.record.credentials.length, error, p.record.kind === 'master');
       }
     }
     const prepared = await Promise.all(plans.map((plan) => this.prepare(plan).then(() => null, asImportError)));
-    const failedMasters = new Set<string>();
+    const failedMasters = new Map<string, LinePlan>();
     const ready: LinePlan[] = [];
     for (const [i, plan] of plans.entries()) {
-      const error = prepared[i] ?? (failedMasters.has(plan.account.parentId ?? '') ? PARENT_REFUSED : null);
+      const master = failedMasters.get(plan.account.parentId ?? '');
+      const error = prepared[i] ?? (master ? asImportError(parentRefused(master.externalId, master.line)) : null);
       if (error) {
-        if (plan.account.kind === 'master') failedMasters.add(plan.account.id);
+        const isMaster = plan.account.kind === 'master';
+        if (isMaster) failedMasters.set(plan.account.id, plan);
         this.forgetPlanned(plan);
-        this.refuse(plan.line, plan.externalId, plan.creates.length + plan.updates.length + plan.unchanged, error);
+        const credentials = plan.creates.length + plan.updates.length + plan.unchanged;
+        this.refuse(plan.line, plan.externalId, credentials, error, isMaster);
       } else {
         ready.push(plan);
       }
@@ -270,6 +277,8 @@ class ImportRun {
     let parent: Account | null = null;
     if (record.parentExternalId !== null) {
       parent = this.masters.get(asciiLower(record.parentExternalId)) ?? null;
+      const refusedAt = this.refusedMasters.get(asciiLower(record.parentExternalId));
+      if (!parent && refusedAt !== undefined) throw parentRefused(record.parentExternalId, refusedAt);
       if (!parent) {
         throw new DomainError(
           'not_found',
@@ -594,11 +603,17 @@ function kindOf(err: unknown): DomainError['kind'] {
   return err instanceof DomainError ? err.kind : 'validation';
 }
 
-const PARENT_REFUSED: ImportError = {
-  code: 'unknown_parent',
-  message: 'parentExternalId: its master, earlier in the file, was refused',
-  details: { field: 'parentExternalId' },
-};
+function parentRefused(externalId: string, line: number): DomainError {
+  return new DomainError(
+    'not_found',
+    'unknown_parent',
+    `parentExternalId: its master "${externalId}" (line ${line}) was refused`,
+    {
+      field: 'parentExternalId',
+      line,
+    },
+  );
+}
 
 function conflictOf(err: unknown): ImportError {
   if (err instanceof DomainError) return asImportError(err);
