@@ -34,7 +34,9 @@ export async function* ndjsonLines(
     const text = typeof chunk === 'string' ? chunk : decoder.write(chunk);
     let start = 0;
     for (let nl = text.indexOf('\n'); nl !== -1; nl = text.indexOf('\n', start)) {
-      const piece = pending + text.slice(start, nl);
+      const head = text.slice(start, nl);
+      if (!skipping && pendingBytes + Buffer.byteLength(head) > maxBytes) skipping = true;
+      const piece = skipping ? '' : pending + head;
       pending = '';
       pendingBytes = 0;
       start = nl + 1;
