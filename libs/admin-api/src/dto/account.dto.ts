@@ -23,7 +23,12 @@ export class CreateAccountDto {
   @IsString()
   parentId?: string;
 
-  @ApiPropertyOptional({ nullable: true, maxLength: 128, description: 'Unique id from the provisioning system' })
+  @ApiPropertyOptional({
+    type: String,
+    nullable: true,
+    maxLength: 128,
+    description: 'Unique id from the provisioning system',
+  })
   @Nullable()
   @MaxLength(200)
   @IsString()
@@ -49,7 +54,7 @@ export class UpdateAccountDto {
   @IsString()
   name?: string;
 
-  @ApiPropertyOptional({ nullable: true, maxLength: 128 })
+  @ApiPropertyOptional({ type: String, nullable: true, maxLength: 128 })
   @Nullable()
   @MaxLength(200)
   @IsString()

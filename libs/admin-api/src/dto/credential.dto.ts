@@ -45,7 +45,7 @@ class CredentialSettingsDto {
   @IsBoolean()
   enabled?: boolean;
 
-  @ApiPropertyOptional({ format: 'date-time', nullable: true })
+  @ApiPropertyOptional({ type: String, format: 'date-time', nullable: true })
   @Nullable()
   @IsISO8601({ strict: true })
   expiresAt?: string | null;
@@ -58,7 +58,7 @@ class CredentialSettingsDto {
   @IsArray()
   allowedCidrs?: string[];
 
-  @ApiPropertyOptional({ nullable: true, example: 'https://example.com/gatehouse/events' })
+  @ApiPropertyOptional({ type: String, nullable: true, example: 'https://example.com/gatehouse/events' })
   @Nullable()
   @MaxLength(4096)
   @IsString()

@@ -33,7 +33,12 @@ export class SubmissionEventDto {
   @IsIn(['delivered', 'failed'])
   type!: 'delivered' | 'failed';
 
-  @ApiPropertyOptional({ nullable: true, maxLength: 500, description: 'Provider reference or failure reason' })
+  @ApiPropertyOptional({
+    type: String,
+    nullable: true,
+    maxLength: 500,
+    description: 'Provider reference or failure reason',
+  })
   @Nullable()
   @MaxLength(500)
   @IsString()
