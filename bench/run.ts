@@ -4,6 +4,7 @@ import * as path from 'node:path';
 import { AdminClient, expectGet, inPool } from './api';
 import { FILE_SCENARIOS, type FileScenarioId, runFileBench } from './files';
 import type { HerdResult, HerdSpec } from './herd';
+import { IMPORT_SCENARIOS, type ImportScenarioId, runImportBench } from './import';
 import {
   Generator,
   LoadResult,
@@ -40,7 +41,8 @@ import { TimingRow, timingEquality, timingTable } from './timing';
  * The file-channel scenarios (files.ts) run after the HTTP ones, against a server of their own
  * with the SFTP (and FTP) listener, and reference servers (sshd, vsftpd) in the same rounds; then
  * the email-channel ones (smtp.ts), against a server with the SMTP listener and Postfix's
- * smtp-sink in the same rounds.
+ * smtp-sink in the same rounds; then the bulk import (import.ts): `gatehouse import` in a child
+ * process against a fresh server per run, on SQLite and on MySQL/MariaDB when one answers.
  *
  * Each round measures the bare server, then GET /health, then every scenario, slice after slice;
  * a scenario's ratio in a round is its req/s over the bare (or /health) slice of that round, and
@@ -68,6 +70,10 @@ const UPLOAD_MIB = knob('BENCH_UPLOAD_MIB', 100);
 const CSV_ROWS = knob('BENCH_CSV_ROWS', 100_000);
 const LOGIN_CONCURRENCY = knob('BENCH_LOGIN_CONCURRENCY', 8);
 const SSH_CIPHER = env.BENCH_SSH_CIPHER || 'aes128-gcm@openssh.com';
+const IMPORT_CREDENTIALS = knob('BENCH_IMPORT_CREDENTIALS', 100_000, 4);
+const IMPORT_PLAIN = knob('BENCH_IMPORT_PLAIN', 200, 4);
+const BCRYPT_COST = knob('BENCH_BCRYPT_COST', 12, 4);
+const BCRYPT_HASHES = knob('BENCH_BCRYPT_HASHES', 20);
 const PROVISION_POOL = 20;
 
 const REPO = path.resolve(__dirname, '../..');
@@ -76,14 +82,15 @@ const CUSTOM_SECRET = 'a-custom-secret-of-the-old-kind';
 const TO = '447700900123';
 
 type HttpScenarioId = 'bare' | 'health' | 'rest-hot' | 'rest-keys' | 'http-send' | 'herd' | 'timing';
-type ScenarioId = HttpScenarioId | FileScenarioId | SmtpScenarioId;
+type ScenarioId = HttpScenarioId | FileScenarioId | SmtpScenarioId | ImportScenarioId;
 const THROUGHPUT: ScenarioId[] = ['bare', 'health', 'rest-hot', 'rest-keys', 'http-send'];
 const HTTP: ScenarioId[] = [...THROUGHPUT, 'herd', 'timing'];
-const ALL: ScenarioId[] = [...HTTP, ...FILE_SCENARIOS, ...SMTP_SCENARIOS];
+const ALL: ScenarioId[] = [...HTTP, ...FILE_SCENARIOS, ...SMTP_SCENARIOS, ...IMPORT_SCENARIOS];
 
 /**
  * BENCH_ONLY=rest-hot,herd … ; `throughput` (or `channels`) names the five throughput rows,
- * `files` the file-channel scenarios, `smtp` (or `email`) the email-channel ones, `http` every HTTP one.
+ * `files` the file-channel scenarios, `smtp` (or `email`) the email-channel ones, `import` the bulk-import
+ * ones, `http` every HTTP one.
  */
 function selected(): Set<ScenarioId> {
   if (!env.BENCH_ONLY) return new Set(ALL);
@@ -93,9 +100,13 @@ function selected(): Set<ScenarioId> {
     if (raw === 'throughput' || raw === 'channels') THROUGHPUT.forEach((id) => chosen.add(id));
     else if (raw === 'files') FILE_SCENARIOS.forEach((id) => chosen.add(id));
     else if (raw === 'smtp' || raw === 'email') SMTP_SCENARIOS.forEach((id) => chosen.add(id));
+    else if (raw === 'import') IMPORT_SCENARIOS.forEach((id) => chosen.add(id));
     else if (raw === 'http') HTTP.forEach((id) => chosen.add(id));
     else if ((ALL as string[]).includes(raw)) chosen.add(raw as ScenarioId);
-    else throw new Error(`BENCH_ONLY: unknown "${raw}"; use any of ${ALL.join(', ')}, throughput, files, smtp, http`);
+    else
+      throw new Error(
+        `BENCH_ONLY: unknown "${raw}"; use any of ${ALL.join(', ')}, throughput, files, smtp, import, http`,
+      );
   }
   // Every throughput row is a ratio to the bare and /health slices of its round.
   if (THROUGHPUT.some((id) => chosen.has(id))) ['bare', 'health'].forEach((id) => chosen.add(id as ScenarioId));
@@ -166,6 +177,20 @@ async function main(): Promise<void> {
       rounds: ROUNDS,
       seconds: SECONDS,
       warmupSeconds: WARMUP_SECONDS,
+      progress,
+    });
+  }
+  if (IMPORT_SCENARIOS.some((id) => only.has(id))) {
+    await runImportBench({
+      serverMain: SERVER_MAIN,
+      cli: path.join(REPO, 'bin', 'gatehouse.js'),
+      only,
+      credentials: IMPORT_CREDENTIALS,
+      plainCredentials: IMPORT_PLAIN,
+      bcryptCost: BCRYPT_COST,
+      bcryptHashes: BCRYPT_HASHES,
+      databaseUrl: env.BENCH_DATABASE_URL || undefined,
+      cpuProfDir: env.BENCH_IMPORT_CPU_PROF ? path.resolve(env.BENCH_IMPORT_CPU_PROF) : undefined,
       progress,
     });
   }
