@@ -110,6 +110,7 @@ export class CredentialService {
   async create(ctx: AdminContext, accountId: string, input: CreateCredentialInput): Promise<IssuedCredential> {
     const account = await this.loadAccount(ctx.actor, accountId);
     const { credential, secrets, issued } = await this.prepareNew(account, input, new Date());
+    issued.postbackSigningSecret = this.postbackSigningSecret(credential);
     await this.uow.transaction(async () => {
       if (await this.repo.isUsernameTaken(credential.channel, credential.username)) {
         throw usernameTaken(credential.username);
@@ -121,7 +122,8 @@ export class CredentialService {
   }
 
   /**
-   * A new credential of `account`, validated, its secret hashed: nothing is written, and the
+   * A new credential of `account`, validated, its secret hashed (`issued` without the postback
+   * signing secret; see postbackSigningSecret): nothing is written, and the
    * username is not checked for uniqueness (the caller does, with the insert). `hash: false`
    * (dry runs) checks a custom secret's rules without paying for bcrypt; such a result must
    * never be written.
@@ -163,11 +165,8 @@ export class CredentialService {
       rotatedAt: null,
       lastUsedAt: null,
     };
-    return {
-      credential,
-      secrets: [secretRow],
-      issued: { credential, secret, postbackSigningSecret: this.postbackSigningSecret(credential) },
-    };
+    // The postback signing secret (an HMAC) is left to callers that show it.
+    return { credential, secrets: [secretRow], issued: { credential, secret } };
   }
 
   /** The audit entry of a created credential (imports write many at once). */

@@ -522,13 +522,15 @@ class ImportRun {
     // file brought are not echoed back.
     const issued: IssuedCredential[] = [];
     for (const c of plan.creates) {
-      const { credential, secret, postbackSigningSecret } = c.prepared!.issued;
+      const { credential, secret } = c.prepared!.issued;
       const generated = c.input === null || (c.input.secret === undefined && c.input.secretHash === undefined);
       if (!generated && !credential.postbackUrl) continue;
       issued.push({
         credential,
         secret: generated ? secret : null,
-        ...(credential.postbackUrl ? { postbackSigningSecret } : {}),
+        ...(credential.postbackUrl
+          ? { postbackSigningSecret: this.deps.credentials.postbackSigningSecret(credential) }
+          : {}),
       });
     }
     if (issued.length > 0) {

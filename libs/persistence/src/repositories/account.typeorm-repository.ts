@@ -18,12 +18,10 @@ import {
   CredentialSecretEntity,
 } from '../entities/credential.entity';
 import { RecipientGroupEntity } from '../entities/group.entity';
+import { bulkInsert } from '../bulk-insert';
 import { chunked } from '../sql-limits';
 import { TypeOrmUnitOfWork } from '../unit-of-work.typeorm';
 import { applyPage, applyScope } from './query-helpers';
-
-/** Rows per multi-row INSERT: well inside SQLite's and MySQL's limits on bound parameters. */
-const INSERT_CHUNK = 200;
 
 export class TypeOrmAccountRepository implements AccountRepository {
   constructor(private readonly uow: TypeOrmUnitOfWork) {}
@@ -62,7 +60,7 @@ export class TypeOrmAccountRepository implements AccountRepository {
   }
 
   async insertMany(accounts: Account[]): Promise<void> {
-    for (const chunk of chunked(accounts, INSERT_CHUNK)) await this.repo.insert(chunk.map(toEntity));
+    await bulkInsert(this.uow, AccountEntity, accounts.map(toEntity));
   }
 
   async list(scope: AccessScope, filter: AccountListFilter, page: PageRequest): Promise<Page<Account>> {

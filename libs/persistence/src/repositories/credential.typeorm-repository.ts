@@ -22,13 +22,12 @@ import {
   CredentialSecretEntity,
 } from '../entities/credential.entity';
 import { RecipientGroupEntity } from '../entities/group.entity';
+import { bulkInsert } from '../bulk-insert';
 import { chunked } from '../sql-limits';
 import { TypeOrmUnitOfWork } from '../unit-of-work.typeorm';
 import { applyPage, applyScope, containsPattern } from './query-helpers';
 
 const AVATAR_CHUNK_BYTES = 48 * 1024;
-/** Rows per multi-row INSERT: well inside SQLite's and MySQL's limits on bound parameters. */
-const INSERT_CHUNK = 200;
 
 export class TypeOrmCredentialRepository implements CredentialRepository {
   constructor(private readonly uow: TypeOrmUnitOfWork) {}
@@ -50,14 +49,20 @@ export class TypeOrmCredentialRepository implements CredentialRepository {
   }
 
   async insertMany(items: { credential: Credential; secrets: CredentialSecret[] }[]): Promise<void> {
-    for (const chunk of chunked(items, INSERT_CHUNK)) {
-      await this.credentials.insert(chunk.map((i) => toEntity(i.credential)));
-      await this.secrets.insert(chunk.flatMap((i) => i.secrets.map(secretToEntity)));
-      const links = chunk.flatMap((i) =>
-        i.credential.groups.map((g) => ({ credentialId: i.credential.id, groupId: g.id })),
-      );
-      if (links.length > 0) await this.em.getRepository(CredentialGroupEntity).insert(links);
-    }
+    await bulkInsert(
+      this.uow,
+      CredentialEntity,
+      items.map((i) => toEntity(i.credential)),
+    );
+    await bulkInsert(
+      this.uow,
+      CredentialSecretEntity,
+      items.flatMap((i) => i.secrets.map(secretToEntity)),
+    );
+    const links = items.flatMap((i) =>
+      i.credential.groups.map((g) => ({ credentialId: i.credential.id, groupId: g.id })),
+    );
+    await bulkInsert(this.uow, CredentialGroupEntity, links);
   }
 
   async listByAccounts(accountIds: string[]): Promise<Credential[]> {

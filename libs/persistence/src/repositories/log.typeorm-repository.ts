@@ -11,6 +11,7 @@ import {
   toPage,
 } from '@gatehouse/core';
 import { AuditLogEntity, RequestLogEntity } from '../entities/log.entity';
+import { bulkInsert } from '../bulk-insert';
 import { MAX_BOUND_IDS } from '../sql-limits';
 import { TypeOrmUnitOfWork } from '../unit-of-work.typeorm';
 import { applyPage, applyScope } from './query-helpers';
@@ -107,11 +108,8 @@ export class TypeOrmAuditLogRepository implements AuditLogRepository {
       .insert({ ...entry });
   }
 
-  async insertMany(entries: AuditEntry[]): Promise<void> {
-    const repo = this.uow.manager().getRepository(AuditLogEntity);
-    for (let i = 0; i < entries.length; i += INSERT_CHUNK) {
-      await repo.insert(entries.slice(i, i + INSERT_CHUNK).map((e) => ({ ...e })));
-    }
+  insertMany(entries: AuditEntry[]): Promise<void> {
+    return bulkInsert(this.uow, AuditLogEntity, entries as AuditLogEntity[]);
   }
 
   async list(scope: AccessScope, filter: AuditLogFilter, page: PageRequest): Promise<Page<AuditEntry>> {
