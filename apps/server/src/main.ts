@@ -36,7 +36,7 @@ function banner(gatehouse: Gatehouse, config: GatehouseConfig): string {
       return `${listener.name} ${address ? `${urlHost(address.host)}:${address.port}` : ''}${note ? ` (${note})` : ''}`;
     }
     const base = `http://${urlHost(address.host)}:${address.port}`;
-    return `admin API ${base}/admin/v1, docs ${base}/docs, health ${base}/health`;
+    return `admin API ${base}/admin/v1, console ${base}/console, docs ${base}/docs, health ${base}/health`;
   });
   const missing = gatehouse.unavailable.length > 0 ? ` Not in this build: ${gatehouse.unavailable.join(', ')}.` : '';
   return `Gatehouse is up: ${parts.join('; ') || 'no listeners'} (database: ${config.database.type}).${missing}\n`;

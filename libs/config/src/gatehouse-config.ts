@@ -77,6 +77,11 @@ export interface GatehouseConfig {
   metricsToken: string | null;
   /** How long SIGTERM waits for requests, uploads and mail in flight. */
   shutdownSeconds: number;
+  /**
+   * GATEHOUSE_CONSOLE_DIR: the built web console (`npm run build` writes `dist/console`), served
+   * at `/console`. Null when unset: `dist/console` of the installation.
+   */
+  consoleDir: string | null;
 }
 
 export class ConfigError extends Error {
@@ -186,6 +191,7 @@ const envSchema = z.object({
   GATEHOUSE_REQUEST_LOG_DAYS: positiveInt.max(36_500).default(90),
   GATEHOUSE_METRICS_TOKEN: z.string().min(16, 'must be at least 16 characters').optional(),
   GATEHOUSE_SHUTDOWN_SECONDS: z.coerce.number().int().min(0).max(3600).default(10),
+  GATEHOUSE_CONSOLE_DIR: z.string().min(1).optional(),
   GATEHOUSE_LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
   GATEHOUSE_LOG_FORMAT: z.enum(['json', 'pretty', 'auto']).default('auto'),
   // Not ours: set by CI systems. Any value but false/0 means "no terminal to prettify for".
@@ -286,6 +292,7 @@ export function loadConfig(env: Record<string, string | undefined>): GatehouseCo
     requestLogDays: e.GATEHOUSE_REQUEST_LOG_DAYS,
     metricsToken: e.GATEHOUSE_METRICS_TOKEN ?? null,
     shutdownSeconds: e.GATEHOUSE_SHUTDOWN_SECONDS,
+    consoleDir: e.GATEHOUSE_CONSOLE_DIR === undefined ? null : path.resolve(e.GATEHOUSE_CONSOLE_DIR),
   };
 }
 

@@ -11,9 +11,11 @@ import { BoundAddress, Listener, MetricsRegistry, PinoLoggerService } from '@gat
 import {
   ApiExceptionFilter,
   BodyRoute,
+  defaultConsoleDir,
   ErrorDialects,
   HttpPlatformModule,
   installBodyParsing,
+  installConsole,
   installRequestObserver,
   installSecurityHeaders,
   requestIdGenerator,
@@ -35,7 +37,7 @@ const BODY_ROUTES: BodyRoute[] = [
 
 /**
  * The HTTP listener on `GATEHOUSE_HTTP_PORT`: the admin API, the REST, HTTP and SOAP channels,
- * `/health`, `/metrics` and `/docs`, on Fastify.
+ * `/health`, `/metrics`, `/docs` and the web console at `/console`, on Fastify.
  */
 export const HTTP_LISTENER: ListenerPlan = {
   name: 'http',
@@ -69,6 +71,7 @@ async function createHttpApplication(root: DynamicModule, config: GatehouseConfi
   await installBodyParsing(fastify, BODY_ROUTES);
   app.useGlobalFilters(new ApiExceptionFilter(app.get(ErrorDialects)));
   SwaggerModule.setup('docs', app, buildOpenApiDocument(app), { jsonDocumentUrl: 'docs/openapi.json' });
+  await installConsole(fastify, config.consoleDir ?? defaultConsoleDir());
   return app;
 }
 

@@ -1,6 +1,7 @@
 // The HTTP listener's plumbing on Fastify; loaded only by processes that serve HTTP.
 export * from './api-exception.filter';
 export * from './body-parsing';
+export * from './console-assets';
 export * from './error-dialects';
 export * from './health.controller';
 export * from './http-platform.module';

@@ -1,4 +1,5 @@
 import type { FastifyInstance, RouteOptions, onRequestHookHandler } from 'fastify';
+import { CONSOLE_CONTENT_SECURITY_POLICY } from './console-assets';
 
 /**
  * The OpenAPI UI's policy: its own scripts only (no inline script, no CDN), the inline styles
@@ -28,6 +29,16 @@ const docsHeaders: onRequestHookHandler = (_req, reply, done) => {
   done();
 };
 
+/** Every answer under `/console`; each route sets its own Cache-Control (long for hashed assets, none for the page). */
+const consoleHeaders: onRequestHookHandler = (_req, reply, done) => {
+  reply.header('Content-Security-Policy', CONSOLE_CONTENT_SECURITY_POLICY);
+  reply.header('X-Frame-Options', 'DENY');
+  reply.header('X-Content-Type-Options', 'nosniff');
+  reply.header('Referrer-Policy', 'no-referrer');
+  reply.header('Cross-Origin-Opener-Policy', 'same-origin');
+  done();
+};
+
 /** The headers admin API answers carry; the exception filter adds them to errors no route answered. */
 export function isAdminPath(path: string): boolean {
   return path.startsWith('/admin/');
@@ -37,13 +48,20 @@ export function isAdminPath(path: string): boolean {
  * Headers by route, set when the request arrives so every answer of the route carries them,
  * errors included: every admin API response `Cache-Control: no-store` (create and rotate
  * responses hold secrets; no proxy or browser cache may keep any of them); `/docs` a
- * Content-Security-Policy and `X-Frame-Options: DENY`. Route hooks, so the channel routes and
- * `/health` pay nothing for them.
+ * Content-Security-Policy and `X-Frame-Options: DENY`; the web console under `/console` its own
+ * strict policy (no inline script or style), `X-Frame-Options: DENY` and `Referrer-Policy:
+ * no-referrer`. Route hooks, so the channel routes and `/health` pay nothing for them.
  */
 export function installSecurityHeaders(fastify: FastifyInstance): void {
   fastify.addHook('onRoute', (route: RouteOptions) => {
     const url = route.url.toLowerCase();
-    const hook = isAdminPath(url) ? noStore : /^\/docs(?:[/-]|$)/.test(url) ? docsHeaders : null;
+    const hook = isAdminPath(url)
+      ? noStore
+      : /^\/docs(?:[/-]|$)/.test(url)
+        ? docsHeaders
+        : /^\/console(?:\/|$)/.test(url)
+          ? consoleHeaders
+          : null;
     if (hook) route.onRequest = [hook, ...(route.onRequest === undefined ? [] : [route.onRequest].flat())];
   });
 }
