@@ -1,6 +1,8 @@
 // Type-aware lint: floating promises, exhaustive switches and unsafe `any` are errors.
 import js from '@eslint/js';
 import prettier from 'eslint-config-prettier';
+import reactHooks from 'eslint-plugin-react-hooks';
+import globals from 'globals';
 import tseslint from 'typescript-eslint';
 
 /**
@@ -84,7 +86,19 @@ function layer(files, entries) {
 }
 
 export default tseslint.config(
-  { ignores: ['dist/**', 'node_modules/**', 'coverage/**', 'data/**', '**/*.js', '**/*.mjs', '**/*.cjs'] },
+  {
+    ignores: [
+      'dist/**',
+      'node_modules/**',
+      'coverage/**',
+      'data/**',
+      '**/*.js',
+      '**/*.mjs',
+      '**/*.cjs',
+      // Generated from docs/openapi.json by `npm run openapi`.
+      'apps/console/src/api/schema.d.ts',
+    ],
+  },
   js.configs.recommended,
   ...tseslint.configs.recommendedTypeChecked,
   {
@@ -121,5 +135,27 @@ export default tseslint.config(
   layer(['libs/channels/src/**/*.ts'], [...LIB, NO_TEST_HELPERS, CHANNELS_WITHOUT_DATABASE]),
   layer(['libs/channels/src/**/*.spec.ts'], [...LIB, CHANNELS_WITHOUT_DATABASE]),
   { ...layer(['apps/**/*.ts'], [NO_TEST_HELPERS]), ignores: ['**/*.spec.ts'] },
+  {
+    // The web console runs in the browser (its own tsconfig, DOM libs): React's hook rules on top
+    // of everything above, and it may not reach into the server's code.
+    files: ['apps/console/**/*.{ts,tsx}'],
+    languageOptions: { globals: globals.browser },
+    plugins: { 'react-hooks': reactHooks },
+    rules: {
+      ...reactHooks.configs.flat.recommended.rules,
+      'react-hooks/exhaustive-deps': 'error',
+      'no-restricted-imports': [
+        'error',
+        {
+          patterns: [
+            {
+              regex: '^(?:@gatehouse/|(?:\\.\\./)+(?:libs|test|apps/(?!console)))',
+              message: 'The console talks to the server only through the admin API (src/api), never its code.',
+            },
+          ],
+        },
+      ],
+    },
+  },
   prettier,
 );

@@ -1,0 +1,137 @@
+import { useState, type FormEvent, type ReactNode } from 'react';
+import { type Account } from '../api/client';
+import { CursorPager, Empty, Loading, LoadError } from '../components/ui';
+import { loadAccounts } from '../lib/accounts';
+import { useLoad } from '../lib/hooks';
+import { navigate, queryString, useLocation } from '../router';
+
+/** Cursor paging over a filtered log: the API gives each next cursor; the ones behind are kept. */
+export function useCursorPages(filterKey: string): {
+  cursor: string | undefined;
+  page: number;
+  next: (cursor: string) => void;
+  previous: () => void;
+} {
+  const [state, setState] = useState<{ key: string; cursors: (string | undefined)[] }>({
+    key: filterKey,
+    cursors: [undefined],
+  });
+  const cursors = state.key === filterKey ? state.cursors : [undefined];
+  return {
+    cursor: cursors[cursors.length - 1],
+    page: cursors.length - 1,
+    next: (cursor) => setState({ key: filterKey, cursors: [...cursors, cursor] }),
+    previous: () => setState({ key: filterKey, cursors: cursors.length > 1 ? cursors.slice(0, -1) : cursors }),
+  };
+}
+
+/** The filters live in the address (no secret is ever among them), so a filtered view can be bookmarked. */
+export function useFilters<K extends string>(names: readonly K[]): Record<K, string> {
+  const { search } = useLocation();
+  return Object.fromEntries(names.map((n) => [n, search.get(n) ?? ''])) as Record<K, string>;
+}
+
+export function applyFilters(path: string, values: Record<string, string>): void {
+  navigate(path + queryString(values));
+}
+
+/** The accounts a filter may name: every account the token sees. */
+export function useAccountOptions(): Account[] | undefined {
+  return useLoad('accounts', loadAccounts).data;
+}
+
+export function FilterForm({
+  label,
+  onSubmit,
+  onReset,
+  children,
+}: {
+  label: string;
+  onSubmit: () => void;
+  onReset: () => void;
+  children: ReactNode;
+}) {
+  return (
+    <form
+      className="filters"
+      aria-label={label}
+      onSubmit={(e: FormEvent) => {
+        e.preventDefault();
+        onSubmit();
+      }}
+      noValidate
+    >
+      <div className="filter-fields">{children}</div>
+      <div className="filter-actions">
+        <button type="submit" className="button-primary">
+          Apply filters
+        </button>
+        <button type="button" onClick={onReset}>
+          Clear
+        </button>
+      </div>
+    </form>
+  );
+}
+
+export function LogTable<T>({
+  what,
+  loaded,
+  columns,
+  rowKey,
+  page,
+  onNext,
+  onPrevious,
+}: {
+  what: string;
+  loaded: { data?: { data: T[]; nextCursor: string | null }; error: unknown; loading: boolean; reload: () => void };
+  columns: { label: string; cell: (row: T) => ReactNode; className?: string }[];
+  rowKey: (row: T) => string;
+  page: number;
+  onNext: (cursor: string) => void;
+  onPrevious: () => void;
+}) {
+  if (loaded.error) return <LoadError error={loaded.error} retry={loaded.reload} />;
+  if (!loaded.data) return <Loading what={what} />;
+  const { data, nextCursor } = loaded.data;
+  return (
+    <div aria-busy={loaded.loading}>
+      {data.length === 0 ? (
+        <Empty>{page === 0 ? `No ${what} match these filters.` : 'No more entries.'}</Empty>
+      ) : (
+        <div className="table-wrap">
+          <table className="table log-table">
+            <caption className="visually-hidden">{what}</caption>
+            <thead>
+              <tr>
+                {columns.map((c) => (
+                  <th scope="col" key={c.label}>
+                    {c.label}
+                  </th>
+                ))}
+              </tr>
+            </thead>
+            <tbody>
+              {data.map((row) => (
+                <tr key={rowKey(row)}>
+                  {columns.map((c) => (
+                    <td key={c.label} data-label={c.label} className={c.className}>
+                      {c.cell(row)}
+                    </td>
+                  ))}
+                </tr>
+              ))}
+            </tbody>
+          </table>
+        </div>
+      )}
+      <CursorPager
+        label={`Pages of the ${what}`}
+        page={page}
+        hasNext={!!nextCursor}
+        onNext={() => nextCursor && onNext(nextCursor)}
+        onPrevious={onPrevious}
+      />
+    </div>
+  );
+}
