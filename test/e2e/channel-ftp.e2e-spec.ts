@@ -744,7 +744,10 @@ describe('sessions', () => {
       expect(await raw.closedWithin(2000)).toBe(true);
       await data.ended;
       await ftp.batches.drain();
-      expect(filesUnder(path.join(t.dataDir, 'trees', '.work', accountId))).toEqual([]);
+      // The cut upload's temp file is removed by its session's close handler, which may run
+      // just after the client saw the socket end.
+      const work = path.join(t.dataDir, 'trees', '.work', accountId);
+      await eventually(() => filesUnder(work).length === 0, `no files left under ${work}`);
       expect((await listAll(t, '/admin/v1/submissions', { credentialId: c.id })).rows).toEqual([]);
     } finally {
       raw.close();
@@ -1051,7 +1054,10 @@ describe('stop', () => {
       expect(busy.pending().map((r) => r.code)).toContain(421);
       await data.ended;
       await ftp.batches.drain();
-      expect(filesUnder(path.join(t.dataDir, 'trees', '.work', accountId))).toEqual([]);
+      // The cut upload's temp file is removed by its session's close handler, which may run
+      // just after the client saw the socket end.
+      const work = path.join(t.dataDir, 'trees', '.work', accountId);
+      await eventually(() => filesUnder(work).length === 0, `no files left under ${work}`);
       expect((await listAll(t, '/admin/v1/submissions', { credentialId: c.id })).rows).toEqual([]);
     } finally {
       busy.close();
