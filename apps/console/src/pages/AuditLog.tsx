@@ -47,7 +47,7 @@ export function AuditLogPage() {
       </div>
       <FilterForm
         label="Audit log filters"
-        onSubmit={() => applyFilters('/audit-log', draft)}
+        onSubmit={() => (applyFilters('/audit-log', draft) ? undefined : log.reload())}
         onReset={() => applyFilters('/audit-log', {})}
       >
         <SelectField

@@ -73,7 +73,7 @@ export function RequestLogPage() {
       </div>
       <FilterForm
         label="Request log filters"
-        onSubmit={() => applyFilters('/request-log', draft)}
+        onSubmit={() => (applyFilters('/request-log', draft) ? undefined : log.reload())}
         onReset={() => applyFilters('/request-log', {})}
       >
         <SelectField

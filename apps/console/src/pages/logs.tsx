@@ -3,7 +3,7 @@ import { type Account } from '../api/client';
 import { CursorPager, Empty, Loading, LoadError } from '../components/ui';
 import { loadAccounts } from '../lib/accounts';
 import { useLoad } from '../lib/hooks';
-import { navigate, queryString, useLocation } from '../router';
+import { BASE, navigate, queryString, useLocation } from '../router';
 
 /** Cursor paging over a filtered log: the API gives each next cursor; the ones behind are kept. */
 export function useCursorPages(filterKey: string): {
@@ -31,8 +31,12 @@ export function useFilters<K extends string>(names: readonly K[]): Record<K, str
   return Object.fromEntries(names.map((n) => [n, search.get(n) ?? ''])) as Record<K, string>;
 }
 
-export function applyFilters(path: string, values: Record<string, string>): void {
-  navigate(path + queryString(values));
+/** Puts the filters in the address; false when they are already there (the caller loads again). */
+export function applyFilters(path: string, values: Record<string, string>): boolean {
+  const target = path + queryString(values);
+  if (`${BASE}${target}` === window.location.pathname + window.location.search) return false;
+  navigate(target);
+  return true;
 }
 
 /** The accounts a filter may name: every account the token sees. */
