@@ -25,7 +25,13 @@ import { ServerProcess, startServerProcess } from '../support/server-process';
  */
 // Code passed to page.evaluate() runs in the browser; the root tsconfig has no DOM lib, so its
 // globals are declared loosely here rather than for the whole server program.
-declare const document: any, window: any, sessionStorage: any, localStorage: any, location: any, history: any;
+declare const document: any,
+  window: any,
+  sessionStorage: any,
+  localStorage: any,
+  location: any,
+  history: any,
+  navigator: any;
 declare const getComputedStyle: any, MutationObserver: any, Event: any, HTMLInputElement: any;
 
 const ROOT = path.join(__dirname, '..', '..');
@@ -336,6 +342,13 @@ describeInBrowser('web console in Chromium', () => {
     await dialog(p, 'Save the new API key').waitFor();
     await shot(p, 'view-once');
     await expectAccessible(p, 'view-once dialog');
+    // Copy puts the secret on the clipboard (and says so), and nowhere else.
+    await p.context().grantPermissions(['clipboard-read', 'clipboard-write'], { origin: base });
+    const viewOnce = dialog(p, 'Save the new API key');
+    await viewOnce.getByRole('button', { name: 'Copy API key secret' }).click();
+    await expectText(viewOnce, 'Copied to the clipboard.');
+    const copied = await p.evaluate(() => navigator.clipboard.readText() as Promise<string>);
+    expect(copied).toBe(await viewOnce.getByLabel('API key secret', { exact: true }).inputValue());
     const [restSecret] = await saveViewOnce(p, 'Save the new API key', ['API key secret']);
     expect(restSecret).toMatch(/^gkr_[A-Za-z0-9]{60}$/);
     expect(await verify('rest', restSecret)).toBe(true);
