@@ -1,5 +1,6 @@
 import { createContext, useCallback, useContext, useEffect, useMemo, useState, type ReactNode } from 'react';
-import { api, ApiError, ok, setApiToken, setUnauthorizedHandler, type Account } from './api/client';
+import { api, ok, setApiToken, setUnauthorizedHandler, type Account } from './api/client';
+import { clearAvatarCache } from './components/Avatar';
 
 /**
  * The signed-in admin token. Kept in sessionStorage (this tab only, gone when it closes), never
@@ -50,6 +51,7 @@ export function SessionProvider({ children }: { children: ReactNode }) {
       // storage unavailable: nothing was kept
     }
     setApiToken(null);
+    clearAvatarCache();
     setSession(null);
     setNotice(why ?? null);
   }, []);
@@ -101,5 +103,3 @@ export function useSignedIn(): Session {
 export function homeOf(accounts: Account[]): Account | null {
   return accounts.find((a) => a.kind === 'master') ?? accounts[0] ?? null;
 }
-
-export { ApiError };
