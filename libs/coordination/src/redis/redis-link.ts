@@ -53,7 +53,14 @@ export class RedisLink {
   ) {
     this.channel = `${prefix}events`;
     this.commands = new Redis(url, { ...CLIENT_OPTIONS, connectionName: `gatehouse-${this.nodeId}` });
-    this.subscriber = new Redis(url, { ...CLIENT_OPTIONS, connectionName: `gatehouse-${this.nodeId}-sub` });
+    this.subscriber = new Redis(url, {
+      ...CLIENT_OPTIONS,
+      connectionName: `gatehouse-${this.nodeId}-sub`,
+      // We subscribe on every 'ready' ourselves (and hear of it). ioredis's own re-subscription
+      // leaves its promise unhandled: a connection that closes again at that moment (a flapping
+      // Redis, a shutdown) rejected it with "Connection is closed." and nothing caught it.
+      autoResubscribe: false,
+    });
     for (const client of [this.commands, this.subscriber]) {
       // Reported once per outage by `report`, not once per reconnect attempt.
       client.on('error', (err: Error) => this.logger.debug(`Redis: ${err.message}`));
