@@ -1,6 +1,6 @@
 import { gzipSync } from 'node:zlib';
 import * as bcrypt from 'bcrypt';
-import { createAdminToken, createMaster, verify } from '../support/factories';
+import { createAdminToken, createMaster, listAll, verify } from '../support/factories';
 import { TestApp, startTestApp, unique } from '../support/test-app';
 
 /**
@@ -52,12 +52,11 @@ describe('import (POST /admin/v1/import)', () => {
   /** A PHP `password_hash()` of the old system: `$2y$`, the same algorithm as `$2b$`. */
   const phpHash = (password: string, cost = 4) => bcrypt.hashSync(password, cost).replace(/^\$2b\$/, '$2y$');
 
-  const byExternalId = (externalId: string, parentId?: string) =>
-    t.http
-      .get(`/admin/v1/accounts`)
-      .query({ limit: 200, ...(parentId ? { parentId } : { kind: 'master' }) })
-      .set(t.auth())
-      .then((r) => (r.body.data as { id: string; externalId: string }[]).find((a) => a.externalId === externalId));
+  /** The account with this external id, among masters or a master's subs (every page: the MySQL test database is shared). */
+  const byExternalId = async (externalId: string, parentId?: string) =>
+    (await listAll(t, '/admin/v1/accounts', parentId ? { parentId } : { kind: 'master' })).rows.find(
+      (a) => a.externalId === externalId,
+    ) as { id: string; externalId: string } | undefined;
 
   function legacyFile() {
     const masterId = unique('crm');
