@@ -1,22 +1,23 @@
-import { useState } from 'react';
 import { api, ok, type AuditLogEntry } from '../api/client';
-import { SelectField, TextField } from '../components/ui';
+import { TextField } from '../components/ui';
 import { useLoad } from '../lib/hooks';
 import { formatTime, localInputToIso } from '../lib/text';
-import { applyFilters, FilterForm, LogTable, useAccountOptions, useCursorPages, useFilters } from './logs';
+import {
+  AccountFilterField,
+  applyFilters,
+  FilterForm,
+  LogTable,
+  TimeRangeFields,
+  useAccountOptions,
+  useCursorPages,
+  useFilterDraft,
+} from './logs';
 
 const NAMES = ['accountId', 'targetId', 'action', 'from', 'to'] as const;
 
 /** Who did what to which account, key, group or token (never a secret), with the API's filters and cursor paging. */
 export function AuditLogPage() {
-  const filters = useFilters(NAMES);
-  const filterKey = JSON.stringify(filters);
-  const [draft, setDraft] = useState(filters);
-  const [draftKey, setDraftKey] = useState(filterKey);
-  if (draftKey !== filterKey) {
-    setDraftKey(filterKey);
-    setDraft(filters);
-  }
+  const { filters, filterKey, draft, set } = useFilterDraft(NAMES);
   const pages = useCursorPages(filterKey);
   const accounts = useAccountOptions();
   const names = new Map((accounts ?? []).map((a) => [a.id, a.name]));
@@ -38,7 +39,6 @@ export function AuditLogPage() {
       }),
     ),
   );
-  const set = (name: (typeof NAMES)[number]) => (value: string) => setDraft((d) => ({ ...d, [name]: value }));
 
   return (
     <section>
@@ -50,18 +50,7 @@ export function AuditLogPage() {
         onSubmit={() => (applyFilters('/audit-log', draft) ? undefined : log.reload())}
         onReset={() => applyFilters('/audit-log', {})}
       >
-        <SelectField
-          label="Account"
-          value={draft.accountId}
-          onChange={set('accountId')}
-          options={[
-            { value: '', label: 'All accounts' },
-            ...(accounts ?? []).map((a) => ({ value: a.id, label: a.name })),
-            ...(draft.accountId && !accounts?.some((a) => a.id === draft.accountId)
-              ? [{ value: draft.accountId, label: draft.accountId }]
-              : []),
-          ]}
-        />
+        <AccountFilterField accounts={accounts} value={draft.accountId} onChange={set('accountId')} />
         <TextField label="Target id" value={draft.targetId} onChange={(e) => set('targetId')(e.target.value)} />
         <TextField
           label="Action"
@@ -69,13 +58,7 @@ export function AuditLogPage() {
           placeholder="credential.rotate"
           onChange={(e) => set('action')(e.target.value)}
         />
-        <TextField
-          label="From"
-          type="datetime-local"
-          value={draft.from}
-          onChange={(e) => set('from')(e.target.value)}
-        />
-        <TextField label="To" type="datetime-local" value={draft.to} onChange={(e) => set('to')(e.target.value)} />
+        <TimeRangeFields from={draft.from} to={draft.to} onFrom={set('from')} onTo={set('to')} />
       </FilterForm>
       <LogTable<AuditLogEntry>
         what="audit log entries"

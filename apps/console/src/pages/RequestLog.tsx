@@ -1,9 +1,17 @@
-import { useState } from 'react';
 import { api, CHANNEL_LABELS, CHANNELS, ok, type RequestLogEntry } from '../api/client';
 import { SelectField, TextField } from '../components/ui';
 import { useLoad } from '../lib/hooks';
 import { formatTime, localInputToIso } from '../lib/text';
-import { applyFilters, FilterForm, LogTable, useAccountOptions, useCursorPages, useFilters } from './logs';
+import {
+  AccountFilterField,
+  applyFilters,
+  FilterForm,
+  LogTable,
+  TimeRangeFields,
+  useAccountOptions,
+  useCursorPages,
+  useFilterDraft,
+} from './logs';
 
 type Outcome = RequestLogEntry['outcome'];
 /** Every outcome the API names; the check below fails the type check when the API adds one. */
@@ -35,14 +43,7 @@ const NAMES = ['accountId', 'credentialId', 'channel', 'outcome', 'from', 'to'] 
 
 /** Every outcome of a presented credential, tenant-scoped, with the API's filters and cursor paging. */
 export function RequestLogPage() {
-  const filters = useFilters(NAMES);
-  const [draft, setDraft] = useState(filters);
-  const filterKey = JSON.stringify(filters);
-  const [draftKey, setDraftKey] = useState(filterKey);
-  if (draftKey !== filterKey) {
-    setDraftKey(filterKey);
-    setDraft(filters);
-  }
+  const { filters, filterKey, draft, set } = useFilterDraft(NAMES);
   const pages = useCursorPages(filterKey);
   const accounts = useAccountOptions();
   const log = useLoad(`request-log:${filterKey}:${pages.cursor ?? ''}`, (signal) =>
@@ -64,7 +65,6 @@ export function RequestLogPage() {
       }),
     ),
   );
-  const set = (name: (typeof NAMES)[number]) => (value: string) => setDraft((d) => ({ ...d, [name]: value }));
 
   return (
     <section>
@@ -76,18 +76,7 @@ export function RequestLogPage() {
         onSubmit={() => (applyFilters('/request-log', draft) ? undefined : log.reload())}
         onReset={() => applyFilters('/request-log', {})}
       >
-        <SelectField
-          label="Account"
-          value={draft.accountId}
-          onChange={set('accountId')}
-          options={[
-            { value: '', label: 'All accounts' },
-            ...(accounts ?? []).map((a) => ({ value: a.id, label: a.name })),
-            ...(draft.accountId && !accounts?.some((a) => a.id === draft.accountId)
-              ? [{ value: draft.accountId, label: draft.accountId }]
-              : []),
-          ]}
-        />
+        <AccountFilterField accounts={accounts} value={draft.accountId} onChange={set('accountId')} />
         <TextField label="Key id" value={draft.credentialId} onChange={(e) => set('credentialId')(e.target.value)} />
         <SelectField
           label="Channel"
@@ -104,13 +93,7 @@ export function RequestLogPage() {
           onChange={set('outcome')}
           options={[{ value: '', label: 'Any outcome' }, ...OUTCOMES.map((o) => ({ value: o, label: o }))]}
         />
-        <TextField
-          label="From"
-          type="datetime-local"
-          value={draft.from}
-          onChange={(e) => set('from')(e.target.value)}
-        />
-        <TextField label="To" type="datetime-local" value={draft.to} onChange={(e) => set('to')(e.target.value)} />
+        <TimeRangeFields from={draft.from} to={draft.to} onFrom={set('from')} onTo={set('to')} />
       </FilterForm>
       <LogTable<RequestLogEntry>
         what="request log entries"

@@ -1,6 +1,6 @@
 import { useState, type FormEvent, type ReactNode } from 'react';
 import { type Account } from '../api/client';
-import { CursorPager, Empty, Loading, LoadError } from '../components/ui';
+import { CursorPager, Empty, Loading, LoadError, SelectField, TextField } from '../components/ui';
 import { loadAccounts } from '../lib/accounts';
 import { useLoad } from '../lib/hooks';
 import { BASE, navigate, queryString, useLocation } from '../router';
@@ -37,6 +37,74 @@ export function applyFilters(path: string, values: Record<string, string>): bool
   if (`${BASE}${target}` === window.location.pathname + window.location.search) return false;
   navigate(target);
   return true;
+}
+
+/**
+ * The filters in the address, and the form's draft of them: the draft follows the address
+ * whenever it changes (Back, Reset, a link), and `set(name)` edits one field of the draft.
+ */
+export function useFilterDraft<K extends string>(
+  names: readonly K[],
+): {
+  filters: Record<K, string>;
+  filterKey: string;
+  draft: Record<K, string>;
+  set: (name: K) => (value: string) => void;
+} {
+  const filters = useFilters(names);
+  const filterKey = JSON.stringify(filters);
+  const [draft, setDraft] = useState(filters);
+  const [draftKey, setDraftKey] = useState(filterKey);
+  if (draftKey !== filterKey) {
+    setDraftKey(filterKey);
+    setDraft(filters);
+  }
+  const set = (name: K) => (value: string) => setDraft((d) => ({ ...d, [name]: value }));
+  return { filters, filterKey, draft, set };
+}
+
+/** The account filter: every account the token sees, and the one the address names even if not among them. */
+export function AccountFilterField({
+  accounts,
+  value,
+  onChange,
+}: {
+  accounts: Account[] | undefined;
+  value: string;
+  onChange: (value: string) => void;
+}) {
+  return (
+    <SelectField
+      label="Account"
+      value={value}
+      onChange={onChange}
+      options={[
+        { value: '', label: 'All accounts' },
+        ...(accounts ?? []).map((a) => ({ value: a.id, label: a.name })),
+        ...(value && !accounts?.some((a) => a.id === value) ? [{ value, label: value }] : []),
+      ]}
+    />
+  );
+}
+
+/** From and To, as local date-times (the page turns them into ISO instants). */
+export function TimeRangeFields({
+  from,
+  to,
+  onFrom,
+  onTo,
+}: {
+  from: string;
+  to: string;
+  onFrom: (value: string) => void;
+  onTo: (value: string) => void;
+}) {
+  return (
+    <>
+      <TextField label="From" type="datetime-local" value={from} onChange={(e) => onFrom(e.target.value)} />
+      <TextField label="To" type="datetime-local" value={to} onChange={(e) => onTo(e.target.value)} />
+    </>
+  );
 }
 
 /** The accounts a filter may name: every account the token sees. */
